@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The configuration as loaded from YAML and validated: typed values, no
+ * strings left to parse. Built by ctl_conf_load() on the control thread, then
+ * compiled into an immutable snapshot (ctl_snap.h). Never edited in place.
+ */
+#ifndef CTL_CONF_H
+#define CTL_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CTL_MAX_NAME 128	/* image names, boot files (PXE practice: <= 127) */
+#define CTL_MAX_HOSTNAME 64
+#define CTL_MAX_DOMAIN 128
+#define CTL_MAX_ADDRS 8		/* routers, DNS, NTP servers per subnet */
+#define CTL_MAX_ARCH 16
+
+struct ctl_conf_iface {
+	uint16_t port;		/* DPDK port id */
+	bool has_mac;
+	uint8_t mac[6];		/* override of the port's own MAC */
+	uint32_t ip4;		/* our address on the segment (host order) */
+	uint8_t prefix4;	/* its prefix length */
+	uint16_t mtu;		/* default 1500 */
+};
+
+struct ctl_conf_range {
+	uint32_t first, last;	/* inclusive, host order, first <= last */
+};
+
+struct ctl_conf_host {
+	char name[CTL_MAX_HOSTNAME];	/* sent as option 12 */
+	uint8_t mac[6];
+	bool has_ip;
+	uint32_t ip;			/* fixed address (must be inside the subnet) */
+	char boot_file[CTL_MAX_NAME];	/* empty: use the boot rules */
+};
+
+struct ctl_conf_subnet {
+	uint32_t net;		/* network address, host order */
+	uint8_t prefix;
+	size_t n_ranges;
+	struct ctl_conf_range *ranges;	/* inside the subnet, not overlapping */
+	uint8_t n_routers, n_dns, n_ntp;
+	uint32_t routers[CTL_MAX_ADDRS];
+	uint32_t dns[CTL_MAX_ADDRS];
+	uint32_t ntp[CTL_MAX_ADDRS];
+	char domain[CTL_MAX_DOMAIN];	/* empty: none */
+	uint32_t next_server;		/* 0: the interface's address */
+	uint32_t lease_time;		/* 0: the global default */
+	size_t n_hosts;
+	struct ctl_conf_host *hosts;	/* unique MACs and addresses across the file */
+};
+
+/* A boot rule: the first rule whose every given criterion matches wins. */
+struct ctl_conf_boot_rule {
+	char name[64];
+	uint8_t n_arch;			/* 0: any architecture */
+	uint16_t arch[CTL_MAX_ARCH];	/* option 93 / 61 codes */
+	int8_t ipxe;			/* -1 any, 0 not iPXE, 1 iPXE (user class 77/175) */
+	char vendor_prefix[64];		/* option 60 prefix, empty: any */
+	char file[CTL_MAX_NAME];	/* boot file name sent (option 67 / file) */
+	uint32_t next_server;		/* 0: the subnet's */
+};
+
+struct ctl_conf_image {
+	char name[CTL_MAX_NAME];	/* the name clients request (canonical form) */
+	char *path;			/* file to load (absolute), or NULL when inline */
+	char *content;			/* inline content, or NULL */
+	size_t content_len;
+};
+
+struct ctl_conf_tftp {
+	uint16_t max_blksize;	/* cap on negotiated blksize (default: from MTU) */
+	uint16_t max_window;	/* cap on windowsize (default 64) */
+	uint16_t timeout_ms;	/* retransmit timeout without a timeout option (1000) */
+	uint8_t retries;	/* retransmissions before abort (5) */
+	uint32_t max_sessions;	/* per worker (4096) */
+	uint16_t per_source;	/* concurrent transfers per client IP (11) */
+};
+
+struct ctl_conf {
+	char *path;			/* the file it came from */
+	size_t n_ifaces;
+	struct ctl_conf_iface *ifaces;
+	bool authoritative;		/* NAK requests for addresses we cannot give */
+	uint32_t lease_time;		/* default 3600 */
+	uint32_t max_lease_time;	/* default 86400 */
+	size_t n_subnets;
+	struct ctl_conf_subnet *subnets;
+	size_t n_rules;
+	struct ctl_conf_boot_rule *rules;
+	size_t n_images;
+	struct ctl_conf_image *images;
+	struct ctl_conf_tftp tftp;
+};
+
+/*
+ * Load, validate and type-convert a YAML file. On success returns 0 and
+ * *out (free with ctl_conf_free). On failure returns -1 and writes one line
+ * "FILE:LINE:COLUMN: reason" into err (errlen bytes) naming the offending
+ * node; nothing is allocated.
+ */
+int ctl_conf_load(const char *path, struct ctl_conf **out, char *err, size_t errlen);
+
+/* Same, from a buffer; name is used in messages and to resolve relative paths. */
+int ctl_conf_load_buf(const char *name, const char *buf, size_t len, struct ctl_conf **out,
+		      char *err, size_t errlen);
+
+void ctl_conf_free(struct ctl_conf *c);
+
+#endif
