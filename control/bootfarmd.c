@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bootfarmd: wires the libraries together. Start-up order: arguments, EAL,
+ * configuration load (a bad file stops start-up), ports, workers, first
+ * snapshot, control thread, worker lcores (the main lcore runs worker 0).
+ * Shutdown in reverse on SIGINT/SIGTERM; SIGHUP reloads the configuration.
+ * Signal handlers only set flags.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <urcu-qsbr.h>
+
+#include "ctl.h"
+#include "ctl_loop.h"
+
+static struct dp_ctx g_dp;
+static volatile int g_reload;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		__atomic_store_n(&g_reload, 1, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n(&g_dp.quit, 1, __ATOMIC_RELEASE);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bootfarmd --config FILE [options] [EAL arguments]\n"
+		"       bootfarmd --check FILE\n"
+		"options:\n"
+		"  --config FILE      YAML configuration (see README)\n"
+		"  --check FILE       validate FILE (syntax, values, images) and exit\n"
+		"  --stats-file PATH  rewrite PATH with all counters every 500 ms\n"
+		"  --idle-us N        idle workers sleep N us (0 = pure polling, default)\n"
+		"Every other argument goes to DPDK's EAL, e.g. -l 0,1 --no-huge --no-pci\n"
+		"--vdev net_tap0,iface=bf0   or   --vdev net_af_packet0,iface=veth0\n");
+}
+
+static int
+check_config(const char *path)
+{
+	char err[1024];
+	struct ctl_conf *conf;
+
+	if (ctl_conf_load(path, &conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	size_t hosts = 0;
+	for (size_t i = 0; i < conf->n_subnets; i++)
+		hosts += conf->subnets[i].n_hosts;
+	printf("%s: OK (%zu interfaces, %zu subnets, %zu hosts, %zu boot rules, %zu images)\n",
+	       path, conf->n_ifaces, conf->n_subnets, hosts, conf->n_rules, conf->n_images);
+	ctl_conf_free(conf);
+	return 0;
+}
+
+static void *
+control_main(void *arg)
+{
+	ctl_loop(arg, &g_reload);
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"check", required_argument, NULL, 'k'},
+		{"stats-file", required_argument, NULL, 's'},
+		{"idle-us", required_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config = NULL, *stats = NULL;
+	char **eal_argv = calloc((size_t)argc + 4, sizeof(char *));
+	int eal_argc = 0;
+	bool no_huge = false, has_mem = false;
+	unsigned idle_us = 0;
+	int rc = 1;
+
+	if (!eal_argv)
+		return 1;
+	eal_argv[eal_argc++] = argv[0];
+	/* Our long options first; everything else is the EAL's. */
+	for (int i = 1; i < argc; i++) {
+		const struct option *o = NULL;
+		for (const struct option *q = opts; q->name; q++)
+			if (strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, q->name) == 0)
+				o = q;
+		if (!o) {
+			no_huge |= strcmp(argv[i], "--no-huge") == 0;
+			has_mem |= strcmp(argv[i], "-m") == 0 || strncmp(argv[i], "--socket-mem", 12) == 0;
+			eal_argv[eal_argc++] = argv[i];
+			continue;
+		}
+		const char *val = NULL;
+		if (o->has_arg) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "bootfarmd: --%s needs a value\n", o->name);
+				return 2;
+			}
+			val = argv[++i];
+		}
+		switch (o->val) {
+		case 'c':
+			config = val;
+			break;
+		case 'k':
+			return check_config(val);
+		case 's':
+			stats = val;
+			break;
+		case 'i':
+			idle_us = (unsigned)strtoul(val, NULL, 10);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		}
+	}
+	if (!config) {
+		usage(stderr);
+		return 2;
+	}
+	/* --no-huge gives 64 MB by default: too little for images plus mbufs. */
+	if (no_huge && !has_mem) {
+		eal_argv[eal_argc++] = "-m";
+		eal_argv[eal_argc++] = "1024";
+	}
+
+	/* Validate before touching DPDK, so a bad file fails fast and clearly. */
+	char err[1024];
+	struct ctl_conf *conf = NULL;
+	if (ctl_conf_load(config, &conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bootfarmd: %s\n", err);
+		return 1;
+	}
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "bootfarmd: EAL initialisation failed (%s)\n",
+			rte_strerror(rte_errno));
+		ctl_conf_free(conf);
+		return 1;
+	}
+	ctl_logtype = rte_log_register_type_and_pick_level("bootfarm", RTE_LOG_INFO);
+	if (ctl_logtype < 0)
+		ctl_logtype = RTE_LOGTYPE_USER1;
+
+	struct ctl c;
+	memset(&c, 0, sizeof(c));
+	c.dp = &g_dp;
+	c.stats_path = stats;
+	snprintf(c.conf_path, sizeof(c.conf_path), "%s", config);
+	g_dp.idle_us = idle_us;
+	g_dp.tsc_hz = rte_get_tsc_hz();
+
+	unsigned n_workers = rte_lcore_count();
+	if (n_workers > DP_MAX_WORKERS)
+		n_workers = DP_MAX_WORKERS;
+	if (dp_ports_init(&g_dp, n_workers, err, sizeof(err)) != 0) {
+		CTL_LOG(ERR, "ports: %s", err);
+		ctl_conf_free(conf);
+		goto out_eal;
+	}
+	uint32_t max_sessions = conf->tftp.max_sessions ? conf->tftp.max_sessions : 4096;
+	unsigned lcore, id = 0;
+	RTE_LCORE_FOREACH(lcore) {
+		if (id == n_workers)
+			break;
+		struct dp_worker *w = dp_worker_create(&g_dp, id, lcore);
+		if (!w || dp_tftp_init(w, max_sessions) != 0) {
+			CTL_LOG(ERR, "worker %u: out of memory", id);
+			dp_worker_destroy(w);
+			ctl_conf_free(conf);
+			goto out_workers;
+		}
+		g_dp.workers[id++] = w;
+	}
+	c.leases = ctl_leases_new();
+	struct dp_snap *snap = c.leases ? ctl_snap_compile(&c, conf, NULL, err, sizeof(err)) : NULL;
+	if (!snap) {
+		CTL_LOG(ERR, "config: %s", c.leases ? err : "out of memory");
+		ctl_conf_free(conf);
+		goto out_workers;
+	}
+	rcu_set_pointer(&g_dp.snap, snap);
+	CTL_LOG(NOTICE, "config %s published as generation %llu (%u images)", config,
+		(unsigned long long)snap->generation, snap->n_images);
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+
+	pthread_t ctl_thread;
+	if (rte_ctrl_thread_create(&ctl_thread, "bf-control", NULL, control_main, &c) != 0) {
+		CTL_LOG(ERR, "cannot start the control thread");
+		goto out_snap;
+	}
+	for (unsigned i = 0; i < g_dp.n_ports; i++) {
+		const struct dp_iface *ifc = &snap->iface[g_dp.port_ids[i]];
+		char ipb[16], macb[18];
+		CTL_LOG(NOTICE, "port %u: %s %s/%u mtu %u (%s)", g_dp.port_ids[i],
+			bf_mac_str(ifc->mac, macb), bf_ip4_str(ifc->ip4, ipb), ifc->prefix4, ifc->mtu,
+			ifc->configured ? "serving" : "not configured: ignored");
+	}
+	CTL_LOG(NOTICE, "%u worker(s) on lcores; control thread started; ready", n_workers);
+	for (unsigned i = 1; i < n_workers; i++)
+		rte_eal_remote_launch(dp_worker_loop, g_dp.workers[i], g_dp.workers[i]->lcore);
+	dp_worker_loop(g_dp.workers[0]);
+	rte_eal_mp_wait_lcore();
+	pthread_join(ctl_thread, NULL);
+	CTL_LOG(NOTICE, "stopped");
+	rc = 0;
+out_snap:
+	dp_snap_free(g_dp.snap);
+	g_dp.snap = NULL;
+out_workers:
+	for (unsigned i = 0; i < DP_MAX_WORKERS; i++) {
+		dp_worker_destroy(g_dp.workers[i]);
+		g_dp.workers[i] = NULL;
+	}
+	ctl_leases_free(c.leases);
+	dp_ports_close(&g_dp);
+out_eal:
+	rte_eal_cleanup();
+	free(eal_argv);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control plane: configuration compile/publish, the DHCPv4 lease
+ * manager, stats. Runs on one control thread; the only writer of lease state.
+ */
+#ifndef CTL_H
+#define CTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ctl_conf.h"
+#include "dataplane/dp.h"
+
+struct ctl_lease;
+struct ctl_subnet;
+
+/* A reservation with the subnet it belongs to. */
+struct ctl_host_ref {
+	const struct ctl_conf_host *host;
+	const struct ctl_conf_subnet *subnet;
+};
+
+/* Compiled control-plane view of one configuration (dp_snap.ctl). */
+struct ctl_snapdata {
+	struct ctl_conf *conf;
+	size_t n_hosts;
+	struct ctl_host_ref *by_mac;	/* sorted by MAC */
+	struct ctl_host_ref *by_ip;	/* sorted by address; only hosts with one */
+	size_t n_by_ip;
+};
+
+const struct ctl_host_ref *ctl_host_by_mac(const struct ctl_snapdata *d, const uint8_t *mac);
+const struct ctl_host_ref *ctl_host_by_ip(const struct ctl_snapdata *d, uint32_t ip);
+
+/* Lease manager state (DHCPv4), owned by the control thread. */
+struct ctl_leases;
+
+struct ctl {
+	struct dp_ctx *dp;
+	struct ctl_leases *leases;
+	struct bf_counters ctr;	/* control thread's own counters */
+	char conf_path[4096];
+	const char *stats_path;
+	uint64_t generation;
+};
+
+/*
+ * Compile a loaded configuration into a snapshot (images loaded into hugepage
+ * memory, unchanged ones shared with prev). Takes ownership of conf on
+ * success. Returns NULL and a message in err on failure (conf untouched).
+ */
+struct dp_snap *ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *prev,
+				 char *err, size_t errlen);
+
+/* Load FILE, compile, publish; the old snapshot is freed after a grace period. */
+int ctl_reload(struct ctl *c, const char *path);
+
+/* DHCPv4 lease manager (ctl_dhcp4.c). */
+struct ctl_leases *ctl_leases_new(void);
+void ctl_leases_free(struct ctl_leases *l);
+/* Handle one DHCP frame a worker received; replies go to worker w's reply ring. */
+void ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
+		     struct rte_mbuf *m);
+/* Periodic work: expire leases and offers. */
+void ctl_dhcp4_tick(struct ctl *c, uint64_t now_s);
+uint64_t ctl_leases_count(const struct ctl_leases *l);
+
+/* Monotonic seconds. */
+uint64_t ctl_now(void);
+
+#define CTL_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, ctl_logtype, "bootfarm: " fmt "\n", ##__VA_ARGS__)
+extern int ctl_logtype;
+
+#endif

@@ -1,0 +1,791 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The DHCPv4 lease manager: RFC 2131 server behaviour (DISCOVER, REQUEST in
+ * SELECTING / INIT-REBOOT / RENEWING / REBINDING, DECLINE, RELEASE, INFORM),
+ * RFC 2131 4.1 reply addressing, RFC 3046 relay information echo, PXE client
+ * handling (PXE 2.1; RFC 4578 options 93/94/97), boot rules by architecture
+ * and iPXE user class.
+ *
+ * Runs on the control thread only: the single writer of lease state, so no
+ * lock exists. Workers hand whole frames over through rte_rings; replies go
+ * back through the receiving worker's reply ring and leave on its tx queue.
+ * Leases are in memory for now (durability is a later step).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "ctl.h"
+#include "shared/bf_csum.h"
+#include "shared/bf_dhcp4.h"
+#include "shared/bf_pxe.h"
+#include "shared/bf_wire.h"
+
+#define LEASE_BUCKETS 65536u
+#define OFFER_HOLD_S 30		/* an offered address is held this long */
+#define DECLINE_HOLD_S 3600	/* a declined address rests this long */
+#define KEY_MAX (1 + BF_DHCP4_MAX_CLIENT_ID)
+
+enum lease_state {
+	L_OFFERED = 1,
+	L_BOUND,
+	L_DECLINED,
+};
+
+struct ctl_lease {
+	struct ctl_lease *next_key, *next_ip;
+	uint32_t ip;
+	uint8_t state;
+	uint8_t key_len;
+	uint8_t key[KEY_MAX];
+	uint8_t mac[6];
+	uint64_t expires;
+	char hostname[BF_DHCP4_MAX_HOSTNAME + 1];
+};
+
+struct ctl_leases {
+	struct ctl_lease *by_key[LEASE_BUCKETS];
+	struct ctl_lease *by_ip[LEASE_BUCKETS];
+	uint64_t count;
+	uint64_t bound;
+};
+
+int ctl_logtype;
+
+uint64_t
+ctl_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+struct ctl_leases *
+ctl_leases_new(void)
+{
+	return calloc(1, sizeof(struct ctl_leases));
+}
+
+void
+ctl_leases_free(struct ctl_leases *l)
+{
+	if (!l)
+		return;
+	for (uint32_t i = 0; i < LEASE_BUCKETS; i++) {
+		struct ctl_lease *e = l->by_key[i];
+		while (e) {
+			struct ctl_lease *n = e->next_key;
+			free(e);
+			e = n;
+		}
+	}
+	free(l);
+}
+
+uint64_t
+ctl_leases_count(const struct ctl_leases *l)
+{
+	return l->bound;
+}
+
+static uint32_t
+hash_bytes(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % LEASE_BUCKETS;
+}
+
+static uint32_t
+hash_ip(uint32_t ip)
+{
+	return (ip * 2654435761u) % LEASE_BUCKETS;
+}
+
+static struct ctl_lease *
+lease_by_key(struct ctl_leases *l, const uint8_t *key, size_t len)
+{
+	for (struct ctl_lease *e = l->by_key[hash_bytes(key, len)]; e; e = e->next_key)
+		if (e->key_len == len && memcmp(e->key, key, len) == 0)
+			return e;
+	return NULL;
+}
+
+static struct ctl_lease *
+lease_by_ip(struct ctl_leases *l, uint32_t ip)
+{
+	for (struct ctl_lease *e = l->by_ip[hash_ip(ip)]; e; e = e->next_ip)
+		if (e->ip == ip)
+			return e;
+	return NULL;
+}
+
+static void
+lease_unlink(struct ctl_leases *l, struct ctl_lease *x)
+{
+	struct ctl_lease **pp = &l->by_key[hash_bytes(x->key, x->key_len)];
+	while (*pp && *pp != x)
+		pp = &(*pp)->next_key;
+	if (*pp)
+		*pp = x->next_key;
+	pp = &l->by_ip[hash_ip(x->ip)];
+	while (*pp && *pp != x)
+		pp = &(*pp)->next_ip;
+	if (*pp)
+		*pp = x->next_ip;
+	if (x->state == L_BOUND)
+		l->bound--;
+	l->count--;
+	free(x);
+}
+
+static struct ctl_lease *
+lease_add(struct ctl_leases *l, const uint8_t *key, size_t klen, uint32_t ip)
+{
+	struct ctl_lease *x = calloc(1, sizeof(*x));
+	if (!x)
+		return NULL;
+	memcpy(x->key, key, klen);
+	x->key_len = (uint8_t)klen;
+	x->ip = ip;
+	uint32_t hk = hash_bytes(key, klen), hi = hash_ip(ip);
+	x->next_key = l->by_key[hk];
+	l->by_key[hk] = x;
+	x->next_ip = l->by_ip[hi];
+	l->by_ip[hi] = x;
+	l->count++;
+	return x;
+}
+
+static void
+lease_set_state(struct ctl_leases *l, struct ctl_lease *x, uint8_t st)
+{
+	if (x->state == L_BOUND)
+		l->bound--;
+	x->state = st;
+	if (st == L_BOUND)
+		l->bound++;
+}
+
+void
+ctl_dhcp4_tick(struct ctl *c, uint64_t now_s)
+{
+	struct ctl_leases *l = c->leases;
+	/* A full sweep costs 64 Ki bucket visits; callers run it about once a second. */
+	for (uint32_t i = 0; i < LEASE_BUCKETS; i++) {
+		struct ctl_lease *e = l->by_ip[i];
+		while (e) {
+			struct ctl_lease *n = e->next_ip;
+			if (e->expires <= now_s)
+				lease_unlink(l, e);
+			e = n;
+		}
+	}
+}
+
+/* ---- configuration lookups ---- */
+
+static int
+cmp_mac_ref(const void *k, const void *e)
+{
+	return memcmp(k, ((const struct ctl_host_ref *)e)->host->mac, 6);
+}
+
+const struct ctl_host_ref *
+ctl_host_by_mac(const struct ctl_snapdata *d, const uint8_t *mac)
+{
+	return d->n_hosts ? bsearch(mac, d->by_mac, d->n_hosts, sizeof(*d->by_mac), cmp_mac_ref)
+			  : NULL;
+}
+
+static int
+cmp_ip_ref(const void *k, const void *e)
+{
+	uint32_t a = *(const uint32_t *)k, b = ((const struct ctl_host_ref *)e)->host->ip;
+	return a < b ? -1 : a > b;
+}
+
+const struct ctl_host_ref *
+ctl_host_by_ip(const struct ctl_snapdata *d, uint32_t ip)
+{
+	return d->n_by_ip ? bsearch(&ip, d->by_ip, d->n_by_ip, sizeof(*d->by_ip), cmp_ip_ref)
+			  : NULL;
+}
+
+static bool
+in_subnet(const struct ctl_conf_subnet *s, uint32_t ip)
+{
+	uint32_t mask = s->prefix ? ~0u << (32 - s->prefix) : 0;
+	return (ip & mask) == s->net;
+}
+
+static bool
+in_pool(const struct ctl_conf_subnet *s, uint32_t ip)
+{
+	for (size_t i = 0; i < s->n_ranges; i++)
+		if (ip >= s->ranges[i].first && ip <= s->ranges[i].last)
+			return true;
+	return false;
+}
+
+static const struct ctl_conf_subnet *
+find_subnet(const struct ctl_conf *conf, uint32_t ip)
+{
+	for (size_t i = 0; i < conf->n_subnets; i++)
+		if (in_subnet(&conf->subnets[i], ip))
+			return &conf->subnets[i];
+	return NULL;
+}
+
+/* ---- one exchange ---- */
+
+struct req_ctx {
+	struct ctl *c;
+	const struct dp_snap *snap;
+	const struct ctl_snapdata *d;
+	const struct dp_iface *ifc;
+	struct dp_worker *w;
+	uint16_t port_id;
+	const struct bf_pkt *p;
+	const struct bf_dhcp4_msg *m;
+	const struct ctl_conf_subnet *subnet;
+	const struct ctl_host_ref *host;	/* reservation by MAC, if any */
+	uint8_t key[KEY_MAX];
+	size_t key_len;
+	char macs[18];
+};
+
+/* The client's identity: option 61 if sent, else htype + chaddr (RFC 2131 4.2). */
+static void
+client_key(struct req_ctx *r)
+{
+	size_t n;
+	const uint8_t *id = bf_dhcp4_get(r->m, BF_O4_CLIENT_ID, &n);
+	if (id && n <= BF_DHCP4_MAX_CLIENT_ID) {
+		r->key[0] = 0xff; /* distinct from any htype */
+		memcpy(r->key + 1, id, n);
+		r->key_len = 1 + n;
+		return;
+	}
+	uint8_t hl = r->m->hlen > 16 ? 16 : r->m->hlen;
+	r->key[0] = r->m->htype;
+	memcpy(r->key + 1, r->m->chaddr, hl);
+	r->key_len = 1 + (size_t)hl;
+}
+
+static bool
+addr_usable(struct req_ctx *r, uint32_t ip, uint64_t now)
+{
+	const struct ctl_host_ref *h = ctl_host_by_ip(r->d, ip);
+	if (h && h != r->host)
+		return false; /* reserved for someone else */
+	for (size_t i = 0; i < DP_MAX_PORTS; i++)
+		if (r->snap->iface[i].configured && r->snap->iface[i].ip4 == ip)
+			return false;
+	struct ctl_lease *e = lease_by_ip(r->c->leases, ip);
+	if (!e || e->expires <= now)
+		return true;
+	return e->key_len == r->key_len && memcmp(e->key, r->key, r->key_len) == 0 &&
+	       e->state != L_DECLINED;
+}
+
+static uint32_t
+pick_address(struct req_ctx *r, uint64_t now)
+{
+	const struct ctl_conf_subnet *s = r->subnet;
+	struct ctl_lease *e = lease_by_key(r->c->leases, r->key, r->key_len);
+
+	if (r->host && r->host->host->has_ip)
+		return r->host->subnet == s ? r->host->host->ip : 0;
+	if (e && e->state != L_DECLINED && in_subnet(s, e->ip) && in_pool(s, e->ip))
+		return e->ip;
+	if (bf_dhcp4_has(r->m, BF_O4_REQ_IP) && in_pool(s, r->m->req_ip) &&
+	    addr_usable(r, r->m->req_ip, now))
+		return r->m->req_ip;
+	for (size_t i = 0; i < s->n_ranges; i++)
+		for (uint64_t ip = s->ranges[i].first; ip <= s->ranges[i].last; ip++)
+			if (addr_usable(r, (uint32_t)ip, now))
+				return (uint32_t)ip;
+	return 0;
+}
+
+static const struct ctl_conf_boot_rule *
+match_rule(const struct ctl_conf *conf, const struct bf_dhcp4_msg *m)
+{
+	size_t vlen = 0;
+	const uint8_t *vc = bf_dhcp4_get(m, BF_O4_VENDOR_CLASS, &vlen);
+
+	for (size_t i = 0; i < conf->n_rules; i++) {
+		const struct ctl_conf_boot_rule *r = &conf->rules[i];
+		if (r->ipxe >= 0 && r->ipxe != (int8_t)m->is_ipxe)
+			continue;
+		if (r->n_arch) {
+			bool hit = false;
+			for (uint8_t k = 0; k < r->n_arch && m->n_arch; k++)
+				hit |= r->arch[k] == m->arch[0];
+			if (!hit)
+				continue;
+		}
+		size_t plen = strlen(r->vendor_prefix);
+		if (plen && (!vc || vlen < plen || memcmp(vc, r->vendor_prefix, plen) != 0))
+			continue;
+		return r;
+	}
+	return NULL;
+}
+
+/* Boot file for this client: a host's own file, unless it is iPXE and a rule
+ * for iPXE exists (that breaks the chain-loading loop), else the first rule. */
+static const char *
+choose_boot(struct req_ctx *r, uint32_t *next_server, const char **why)
+{
+	const struct ctl_conf *conf = r->d->conf;
+	const struct ctl_conf_boot_rule *rule = match_rule(conf, r->m);
+
+	*next_server = r->subnet->next_server ? r->subnet->next_server : r->ifc->ip4;
+	if (r->host && r->host->host->boot_file[0] && !(rule && rule->ipxe == 1 && r->m->is_ipxe)) {
+		*why = "host";
+		return r->host->host->boot_file;
+	}
+	if (!rule) {
+		*why = "none";
+		return NULL;
+	}
+	if (rule->next_server)
+		*next_server = rule->next_server;
+	*why = rule->name;
+	return rule->file;
+}
+
+static void
+put_addrs(struct bf_dhcp4_optset *os, uint8_t code, const uint32_t *a, uint8_t n)
+{
+	uint8_t buf[4 * CTL_MAX_ADDRS];
+	for (uint8_t i = 0; i < n; i++)
+		bf_put_be32(buf + 4 * i, a[i]);
+	if (n)
+		bf_dhcp4_optset_put(os, code, buf, 4u * n);
+}
+
+static void
+send_reply(struct req_ctx *r, struct bf_dhcp4_hdr *h, struct bf_dhcp4_optset *os, uint8_t type)
+{
+	struct ctl *c = r->c;
+	const struct bf_dhcp4_msg *m = r->m;
+	size_t prl_len = 0;
+	const uint8_t *prl = bf_dhcp4_get(m, BF_O4_PRL, &prl_len);
+	uint8_t out[1500];
+	struct bf_udp4_addr a;
+	static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+	bf_dhcp4_optset_put_u8(os, BF_O4_MSG_TYPE, type);
+	bf_dhcp4_optset_put_u32(os, BF_O4_SERVER_ID, r->ifc->ip4);
+	size_t rlen;
+	const uint8_t *ri = bf_dhcp4_get(m, BF_O4_RELAY_INFO, &rlen);
+	if (ri && m->giaddr) /* RFC 3046: echo to the relay, never to a plain client */
+		bf_dhcp4_optset_put(os, BF_O4_RELAY_INFO, ri, rlen);
+	/* a relay or the frame itself bounds the size; never beyond one frame */
+	size_t max = m->max_size ? m->max_size : 576;
+	size_t frame_room = (size_t)r->ifc->mtu - 28;
+	if (max > frame_room)
+		max = frame_room;
+	int n = bf_dhcp4_build(out, sizeof(out), h, os, prl, prl_len, max);
+	if (n < 0) {
+		BF_CNT(&c->ctr, drop_dhcp4_reply_build);
+		return;
+	}
+
+	/* RFC 2131 4.1 */
+	memset(&a, 0, sizeof(a));
+	memcpy(a.src_mac, r->ifc->mac, 6);
+	a.has_vlan = r->p->has_vlan;
+	a.vlan_tci = r->p->vlan_tci;
+	a.src_ip = r->ifc->ip4;
+	a.sport = BF_DHCP4_SERVER_PORT;
+	a.dport = BF_DHCP4_CLIENT_PORT;
+	if (r->p->dport == BF_DHCP4_PXE_PORT && r->p->ip_src) {
+		memcpy(a.dst_mac, bf_pkt_src_mac(r->p), 6);
+		a.dst_ip = r->p->ip_src;
+		a.sport = BF_DHCP4_PXE_PORT;
+		a.dport = r->p->sport;
+	} else if (m->giaddr) {
+		memcpy(a.dst_mac, bf_pkt_src_mac(r->p), 6);
+		a.dst_ip = m->giaddr;
+		a.dport = BF_DHCP4_SERVER_PORT;
+	} else if (type == BF_DHCPNAK) {
+		memcpy(a.dst_mac, bcast_mac, 6);
+		a.dst_ip = BF_IP4_BROADCAST;
+	} else if (m->ciaddr) {
+		memcpy(a.dst_mac, bf_pkt_src_mac(r->p), 6);
+		a.dst_ip = m->ciaddr;
+	} else if ((m->flags & BF_DHCP4_FLAG_BROADCAST) || !h->yiaddr || m->htype != 1 ||
+		   m->hlen != 6) {
+		memcpy(a.dst_mac, bcast_mac, 6);
+		a.dst_ip = BF_IP4_BROADCAST;
+	} else {
+		memcpy(a.dst_mac, m->chaddr, 6);
+		a.dst_ip = h->yiaddr;
+	}
+
+	struct rte_mbuf *mb = rte_pktmbuf_alloc(c->dp->pool);
+	size_t l2 = bf_udp4_hdr_len(&a);
+	uint8_t *p = mb ? (uint8_t *)rte_pktmbuf_append(mb, (uint16_t)(l2 + (size_t)n)) : NULL;
+	if (!p) {
+		BF_CNT(&c->ctr, drop_nombuf);
+		rte_pktmbuf_free(mb);
+		return;
+	}
+	memcpy(p + l2, out, (size_t)n);
+	bf_udp4_hdr_write(p, &a, (size_t)n, bf_csum_add(0, out, (size_t)n), 0);
+	mb->port = r->port_id;
+	if (rte_ring_enqueue(r->w->from_ctl, mb) != 0) {
+		BF_CNT(&c->ctr, drop_tx_full);
+		rte_pktmbuf_free(mb);
+	}
+}
+
+static void
+hdr_init(struct req_ctx *r, struct bf_dhcp4_hdr *h)
+{
+	const struct bf_dhcp4_msg *m = r->m;
+	memset(h, 0, sizeof(*h));
+	h->op = 2;
+	h->htype = m->htype;
+	h->hlen = m->hlen;
+	h->xid = m->xid;
+	h->flags = m->flags;
+	h->giaddr = m->giaddr;
+	memcpy(h->chaddr, m->chaddr, sizeof(h->chaddr));
+}
+
+static void
+send_nak(struct req_ctx *r, const char *why)
+{
+	struct bf_dhcp4_hdr h;
+	struct bf_dhcp4_optset os;
+	char ipb[16];
+
+	hdr_init(r, &h);
+	if (r->m->giaddr)
+		h.flags |= BF_DHCP4_FLAG_BROADCAST; /* RFC 2131 4.3.2: relay broadcasts a NAK */
+	bf_dhcp4_optset_init(&os);
+	bf_dhcp4_optset_put(&os, BF_O4_MESSAGE, why, strlen(why));
+	send_reply(r, &h, &os, BF_DHCPNAK);
+	BF_CNT(&r->c->ctr, dhcp4_nak);
+	CTL_LOG(INFO, "dhcp4: NAK %s to %s (%s)",
+		bf_ip4_str(r->m->req_ip ? r->m->req_ip : r->m->ciaddr, ipb), r->macs, why);
+}
+
+/* Fill the options and header of an OFFER/ACK (yiaddr may be 0 for INFORM). */
+static void
+send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
+{
+	const struct bf_dhcp4_msg *m = r->m;
+	const struct ctl_conf_subnet *s = r->subnet;
+	struct bf_dhcp4_hdr h;
+	struct bf_dhcp4_optset os;
+	uint32_t next_server;
+	const char *why;
+	const char *boot = choose_boot(r, &next_server, &why);
+	char ipb[16];
+
+	hdr_init(r, &h);
+	bf_dhcp4_optset_init(&os);
+	h.yiaddr = yiaddr;
+	if (type == BF_DHCPACK)
+		h.ciaddr = m->ciaddr;
+	if (lease_s) {
+		bf_dhcp4_optset_put_u32(&os, BF_O4_LEASE_TIME, lease_s);
+		bf_dhcp4_optset_put_u32(&os, BF_O4_T1, lease_s / 2);
+		bf_dhcp4_optset_put_u32(&os, BF_O4_T2, (uint32_t)((uint64_t)lease_s * 7 / 8));
+	}
+	uint32_t mask = s->prefix ? ~0u << (32 - s->prefix) : 0;
+	bf_dhcp4_optset_put_u32(&os, BF_O4_SUBNET_MASK, mask);
+	if (s->prefix < 31)
+		bf_dhcp4_optset_put_u32(&os, BF_O4_BROADCAST, s->net | ~mask);
+	put_addrs(&os, BF_O4_ROUTER, s->routers, s->n_routers);
+	put_addrs(&os, BF_O4_DNS, s->dns, s->n_dns);
+	put_addrs(&os, BF_O4_NTP, s->ntp, s->n_ntp);
+	if (s->domain[0])
+		bf_dhcp4_optset_put(&os, BF_O4_DOMAIN, s->domain, strlen(s->domain));
+	if (r->host && r->host->host->name[0])
+		bf_dhcp4_optset_put(&os, BF_O4_HOSTNAME, r->host->host->name,
+				    strlen(r->host->host->name));
+	if (boot) {
+		size_t bl = strlen(boot);
+		h.siaddr = next_server;
+		if (bl < sizeof(h.file))
+			memcpy(h.file, boot, bl + 1);
+		size_t prl_len;
+		const uint8_t *prl = bf_dhcp4_get(m, BF_O4_PRL, &prl_len);
+		bool want67 = bl >= sizeof(h.file);
+		bool want66 = false;
+		for (size_t i = 0; prl && i < prl_len; i++) {
+			want67 |= prl[i] == BF_O4_BOOTFILE;
+			want66 |= prl[i] == BF_O4_TFTP_SERVER;
+		}
+		if (want67)
+			bf_dhcp4_optset_put(&os, BF_O4_BOOTFILE, boot, bl);
+		if (want66) {
+			char ns[16];
+			bf_ip4_str(next_server, ns);
+			bf_dhcp4_optset_put(&os, BF_O4_TFTP_SERVER, ns, strlen(ns));
+		}
+	}
+	if (m->is_pxe || m->is_http) {
+		/* PXE 2.1: echo the class; UEFI HTTP Boot wants "HTTPClient" back. */
+		const char *cls = m->is_http ? "HTTPClient" : "PXEClient";
+		bf_dhcp4_optset_put(&os, BF_O4_VENDOR_CLASS, cls, strlen(cls));
+		if (m->has_uuid) {
+			uint8_t u[17] = {0};
+			memcpy(u + 1, m->uuid, 16);
+			bf_dhcp4_optset_put(&os, BF_O4_UUID, u, sizeof(u));
+		}
+		if (m->is_pxe && boot) {
+			/* Discovery control bit 3: boot the file given, skip boot server discovery. */
+			struct bf_pxe_opts po;
+			uint8_t enc[16];
+			memset(&po, 0, sizeof(po));
+			po.has_discovery_control = true;
+			po.discovery_control = BF_PXE_DC_USE_BOOTFILE;
+			int n = bf_pxe_encode(&po, enc, sizeof(enc));
+			if (n > 0)
+				bf_dhcp4_optset_put(&os, BF_O4_VENDOR, enc, (size_t)n);
+		}
+	}
+	send_reply(r, &h, &os, type);
+	if (type == BF_DHCPOFFER)
+		BF_CNT(&r->c->ctr, dhcp4_offer);
+	else
+		BF_CNT(&r->c->ctr, dhcp4_ack);
+	CTL_LOG(INFO, "dhcp4: %s %s to %s%s%s boot %s (rule %s) lease %us",
+		type == BF_DHCPOFFER ? "OFFER" : "ACK", bf_ip4_str(yiaddr ? yiaddr : m->ciaddr, ipb),
+		r->macs, r->host ? " host " : "", r->host ? r->host->host->name : "",
+		boot ? boot : "-", why, lease_s);
+}
+
+static uint32_t
+lease_time(struct req_ctx *r)
+{
+	const struct ctl_conf *conf = r->d->conf;
+	uint32_t t = r->subnet->lease_time ? r->subnet->lease_time : conf->lease_time;
+	if (bf_dhcp4_has(r->m, BF_O4_LEASE_TIME) && r->m->lease_time)
+		t = r->m->lease_time < conf->max_lease_time ? r->m->lease_time
+							    : conf->max_lease_time;
+	return t;
+}
+
+static struct ctl_lease *
+lease_bind(struct req_ctx *r, uint32_t ip, uint8_t state, uint64_t expires)
+{
+	struct ctl_leases *l = r->c->leases;
+	struct ctl_lease *e = lease_by_key(l, r->key, r->key_len);
+	struct ctl_lease *o = lease_by_ip(l, ip);
+
+	if (o && o != e)
+		lease_unlink(l, o); /* expired holder, or checked free by the caller */
+	if (e && e->ip != ip) {
+		lease_unlink(l, e);
+		e = NULL;
+	}
+	if (!e)
+		e = lease_add(l, r->key, r->key_len, ip);
+	if (!e)
+		return NULL;
+	lease_set_state(l, e, state);
+	e->expires = expires;
+	memcpy(e->mac, r->m->chaddr, 6);
+	return e;
+}
+
+static void
+do_discover(struct req_ctx *r, uint64_t now)
+{
+	char ipb[16];
+	BF_CNT(&r->c->ctr, dhcp4_discover);
+	uint32_t ip = pick_address(r, now);
+	if (!ip) {
+		BF_CNT(&r->c->ctr, dhcp4_pool_empty);
+		CTL_LOG(WARNING, "dhcp4: no free address in %s/%u for %s",
+			bf_ip4_str(r->subnet->net, ipb), r->subnet->prefix, r->macs);
+		return;
+	}
+	struct ctl_lease *e = lease_by_key(r->c->leases, r->key, r->key_len);
+	if (!(e && e->ip == ip && e->state == L_BOUND && e->expires > now))
+		lease_bind(r, ip, L_OFFERED, now + OFFER_HOLD_S);
+	send_config(r, BF_DHCPOFFER, ip, lease_time(r));
+}
+
+static void
+do_request(struct req_ctx *r, uint64_t now)
+{
+	const struct bf_dhcp4_msg *m = r->m;
+	const struct ctl_conf *conf = r->d->conf;
+	BF_CNT(&r->c->ctr, dhcp4_request);
+
+	if (bf_dhcp4_has(m, BF_O4_SERVER_ID) && m->server_id != r->ifc->ip4) {
+		/* SELECTING another server: drop our offer */
+		struct ctl_lease *e = lease_by_key(r->c->leases, r->key, r->key_len);
+		if (e && e->state == L_OFFERED)
+			lease_unlink(r->c->leases, e);
+		BF_CNT(&r->c->ctr, dhcp4_ignored);
+		return;
+	}
+	uint32_t ip = bf_dhcp4_has(m, BF_O4_REQ_IP) ? m->req_ip : m->ciaddr;
+	if (!ip) {
+		BF_CNT(&r->c->ctr, dhcp4_ignored);
+		return;
+	}
+	if (!in_subnet(r->subnet, ip)) {
+		/* INIT-REBOOT on the wrong segment (RFC 2131 4.3.2) */
+		if (conf->authoritative)
+			send_nak(r, "wrong network");
+		else
+			BF_CNT(&r->c->ctr, dhcp4_ignored);
+		return;
+	}
+	bool ok;
+	if (r->host && r->host->host->has_ip)
+		ok = r->host->host->ip == ip;
+	else
+		ok = in_pool(r->subnet, ip) && addr_usable(r, ip, now);
+	if (!ok) {
+		if (conf->authoritative || bf_dhcp4_has(m, BF_O4_SERVER_ID))
+			send_nak(r, "address not available");
+		else
+			BF_CNT(&r->c->ctr, dhcp4_ignored);
+		return;
+	}
+	uint32_t t = lease_time(r);
+	if (!lease_bind(r, ip, L_BOUND, now + t)) {
+		BF_CNT(&r->c->ctr, drop_dhcp4_reply_build);
+		return;
+	}
+	send_config(r, BF_DHCPACK, ip, t);
+}
+
+static bool
+holds(struct req_ctx *r, struct ctl_lease *e)
+{
+	return e && e->key_len == r->key_len && memcmp(e->key, r->key, r->key_len) == 0;
+}
+
+static void
+do_release(struct req_ctx *r)
+{
+	char ipb[16];
+	struct ctl_lease *e = lease_by_ip(r->c->leases, r->m->ciaddr);
+	BF_CNT(&r->c->ctr, dhcp4_release);
+	if (!holds(r, e) || (bf_dhcp4_has(r->m, BF_O4_SERVER_ID) &&
+			     r->m->server_id != r->ifc->ip4)) {
+		BF_CNT(&r->c->ctr, drop_dhcp4_release_foreign);
+		return;
+	}
+	CTL_LOG(INFO, "dhcp4: RELEASE %s from %s", bf_ip4_str(e->ip, ipb), r->macs);
+	lease_unlink(r->c->leases, e);
+}
+
+/* Park ip under a key no client can have (0xfe + address) until `until`. */
+static void
+quarantine(struct ctl_leases *l, uint32_t ip, uint64_t until)
+{
+	uint8_t key[5] = {0xfe, (uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8),
+			  (uint8_t)ip};
+	struct ctl_lease *o = lease_by_ip(l, ip);
+
+	if (o)
+		lease_unlink(l, o);
+	struct ctl_lease *q = lease_add(l, key, sizeof(key), ip);
+	if (q) {
+		q->state = L_DECLINED;
+		q->expires = until;
+	}
+}
+
+static void
+do_decline(struct req_ctx *r, uint64_t now)
+{
+	char ipb[16];
+	struct ctl_lease *e = lease_by_ip(r->c->leases, r->m->req_ip);
+	BF_CNT(&r->c->ctr, dhcp4_decline);
+	if (!holds(r, e)) {
+		BF_CNT(&r->c->ctr, drop_dhcp4_release_foreign);
+		return;
+	}
+	/* Someone else answers ARP for it: rest the address, held by nobody. */
+	CTL_LOG(WARNING, "dhcp4: DECLINE %s from %s: address held back for %us",
+		bf_ip4_str(e->ip, ipb), r->macs, DECLINE_HOLD_S);
+	quarantine(r->c->leases, e->ip, now + DECLINE_HOLD_S);
+}
+
+void
+ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
+		struct rte_mbuf *mb)
+{
+	static struct bf_dhcp4_msg msg; /* 5 KiB; the control thread is the only caller */
+	struct bf_pkt p;
+	struct req_ctx r;
+	uint64_t now = ctl_now();
+
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.snap = snap;
+	r.d = snap->ctl;
+	r.w = w;
+	r.port_id = mb->port;
+	r.p = &p;
+	r.m = &msg;
+	if (bf_pkt_classify(&p, rte_pktmbuf_mtod(mb, const uint8_t *), mb->data_len,
+			    BF_PKT_IP_CSUM_OK | BF_PKT_UDP_CSUM_OK) != BF_CLASS_UDP4 ||
+	    mb->port >= DP_MAX_PORTS)
+		goto out;
+	r.ifc = &snap->iface[mb->port];
+	int rc = bf_dhcp4_parse(&msg, p.frame + p.pl_off, p.pl_len);
+	if (rc != 0) {
+		BF_CNT(&c->ctr, drop_dhcp4_malformed);
+		goto out;
+	}
+	if (msg.op != 1) {
+		BF_CNT(&c->ctr, drop_dhcp4_not_request);
+		goto out;
+	}
+	bf_mac_str(msg.chaddr, r.macs);
+	client_key(&r);
+	if (msg.htype == 1 && msg.hlen == 6)
+		r.host = ctl_host_by_mac(r.d, msg.chaddr);
+	uint32_t sel = msg.subnet_select ? msg.subnet_select : msg.giaddr;
+	r.subnet = find_subnet(r.d->conf, sel ? sel : r.ifc->ip4);
+	if (!r.subnet) {
+		BF_CNT(&c->ctr, dhcp4_no_subnet);
+		goto out;
+	}
+	switch (msg.msg_type) {
+	case BF_DHCPDISCOVER:
+		do_discover(&r, now);
+		break;
+	case BF_DHCPREQUEST:
+		do_request(&r, now);
+		break;
+	case BF_DHCPRELEASE:
+		do_release(&r);
+		break;
+	case BF_DHCPDECLINE:
+		do_decline(&r, now);
+		break;
+	case BF_DHCPINFORM:
+		BF_CNT(&c->ctr, dhcp4_inform);
+		if (msg.ciaddr)
+			send_config(&r, BF_DHCPACK, 0, 0);
+		break;
+	default:
+		BF_CNT(&c->ctr, drop_dhcp4_bad_msgtype);
+		break;
+	}
+out:
+	rte_pktmbuf_free(mb);
+}

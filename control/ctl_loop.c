@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control thread: drains the workers' DHCP rings into the lease manager,
+ * writes worker log lines, reloads on request, expires leases and publishes
+ * the stats file. It sleeps when idle (it is not a busy poller) and is never
+ * RCU-registered: it is the only writer of the snapshot pointer and calls
+ * synchronize_rcu().
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_log.h>
+
+#include "ctl.h"
+#include "ctl_loop.h"
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+log_line(const char *line, void *arg)
+{
+	(void)arg;
+	rte_log(RTE_LOG_INFO, ctl_logtype, "bootfarm: %s\n", line);
+}
+
+void
+ctl_sum_counters(const struct ctl *c, struct bf_counters *sum)
+{
+	*sum = c->ctr;
+	for (unsigned i = 0; i < c->dp->n_workers; i++) {
+		const struct dp_worker *w = c->dp->workers[i];
+		for (unsigned k = 0; k < BF_CTR__COUNT; k++)
+			sum->v[k] += __atomic_load_n(&w->ctr.v[k], __ATOMIC_RELAXED);
+	}
+}
+
+/* Rewrite the stats file atomically: "name value" lines. */
+static void
+write_stats(const struct ctl *c)
+{
+	struct bf_counters sum;
+	char tmp[4200];
+	uint64_t sessions = 0, log_dropped = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", c->stats_path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	ctl_sum_counters(c, &sum);
+	for (unsigned k = 0; k < BF_CTR__COUNT; k++)
+		fprintf(f, "%s %llu\n", bf_ctr_name[k], (unsigned long long)sum.v[k]);
+	for (unsigned i = 0; i < c->dp->n_workers; i++) {
+		sessions += c->dp->workers[i]->g_sessions;
+		log_dropped += c->dp->workers[i]->log->dropped;
+	}
+	fprintf(f, "tftp_sessions %llu\n", (unsigned long long)sessions);
+	fprintf(f, "dhcp4_leases_bound %llu\n", (unsigned long long)ctl_leases_count(c->leases));
+	fprintf(f, "config_generation %llu\n",
+		(unsigned long long)(c->dp->snap ? c->dp->snap->generation : 0));
+	fprintf(f, "workers %u\n", c->dp->n_workers);
+	fprintf(f, "log_dropped %llu\n", (unsigned long long)log_dropped);
+	if (fclose(f) == 0)
+		rename(tmp, c->stats_path);
+}
+
+void
+ctl_loop(struct ctl *c, volatile int *reload_flag)
+{
+	struct dp_ctx *dp = c->dp;
+	uint64_t next_stats = 0, next_tick = 0;
+	struct rte_mbuf *pkts[DP_BURST];
+
+	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
+		unsigned work = 0;
+		const struct dp_snap *snap = dp->snap;
+
+		for (unsigned i = 0; i < dp->n_workers; i++) {
+			struct dp_worker *w = dp->workers[i];
+			unsigned n = rte_ring_dequeue_burst(w->to_ctl, (void **)pkts, DP_BURST, NULL);
+			for (unsigned k = 0; k < n; k++)
+				ctl_dhcp4_input(c, snap, w, pkts[k]);
+			work += n;
+			dp_log_drain(w, log_line, NULL);
+		}
+		if (__atomic_exchange_n(reload_flag, 0, __ATOMIC_ACQ_REL)) {
+			CTL_LOG(NOTICE, "reloading %s", c->conf_path);
+			ctl_reload(c, c->conf_path);
+		}
+		uint64_t now = mono_ms();
+		if (now >= next_tick) {
+			ctl_dhcp4_tick(c, ctl_now());
+			next_tick = now + 1000;
+		}
+		if (c->stats_path && now >= next_stats) {
+			write_stats(c);
+			next_stats = now + 500;
+		}
+		if (!work)
+			usleep(100);
+	}
+	for (unsigned i = 0; i < dp->n_workers; i++)
+		dp_log_drain(dp->workers[i], log_line, NULL);
+	if (c->stats_path)
+		write_stats(c);
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CTL_LOOP_H
+#define CTL_LOOP_H
+
+#include "ctl.h"
+
+/* Run the control thread until dp->quit; *reload_flag set means "reload now". */
+void ctl_loop(struct ctl *c, volatile int *reload_flag);
+/* Sum every thread's counters (reads workers' counters without stopping them). */
+void ctl_sum_counters(const struct ctl *c, struct bf_counters *sum);
+
+#endif

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Compile a validated configuration into one immutable snapshot and publish
+ * it to the workers with rcu_xchg_pointer; the previous snapshot is freed
+ * after an urcu-qsbr grace period. Images whose source did not change are
+ * shared with the previous snapshot (refcounted), so a reload neither reloads
+ * them nor cuts a transfer that is reading them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <rte_log.h>
+#include <urcu-qsbr.h>
+
+#include "ctl.h"
+
+/* Largest TFTP block in one mbuf of the default data room (2048 bytes) with
+ * Ethernet + VLAN + IPv4 + UDP + TFTP headers. */
+#define DP_MBUF_BLKSIZE (2048 - 46 - 4)
+
+static int
+cmp_img(const void *a, const void *b)
+{
+	return strcmp((*(struct dp_image *const *)a)->name, (*(struct dp_image *const *)b)->name);
+}
+
+static int
+cmp_ref_mac(const void *a, const void *b)
+{
+	return memcmp(((const struct ctl_host_ref *)a)->host->mac,
+		      ((const struct ctl_host_ref *)b)->host->mac, 6);
+}
+
+static int
+cmp_ref_ip(const void *a, const void *b)
+{
+	uint32_t x = ((const struct ctl_host_ref *)a)->host->ip;
+	uint32_t y = ((const struct ctl_host_ref *)b)->host->ip;
+	return x < y ? -1 : x > y;
+}
+
+static void
+snapdata_free(void *p)
+{
+	struct ctl_snapdata *d = p;
+	if (!d)
+		return;
+	ctl_conf_free(d->conf);
+	free(d->by_mac);
+	free(d->by_ip);
+	free(d);
+}
+
+/* An image of prev with the same name and unchanged source, or NULL. */
+static struct dp_image *
+reuse_image(const struct dp_snap *prev, const struct ctl_conf_image *ci)
+{
+	struct dp_image *old = prev ? dp_snap_image(prev, ci->name) : NULL;
+	struct stat st;
+
+	if (!old)
+		return NULL;
+	if (ci->path) {
+		if (!old->path || strcmp(old->path, ci->path) != 0 || stat(ci->path, &st) != 0)
+			return NULL;
+		int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		if (mt != old->mtime_ns || (uint64_t)st.st_size != old->len)
+			return NULL;
+	} else if (old->path || old->len != ci->content_len ||
+		   (ci->content_len && memcmp(old->data, ci->content, ci->content_len) != 0)) {
+		return NULL;
+	}
+	dp_image_get(old);
+	return old;
+}
+
+struct dp_snap *
+ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *prev, char *err,
+		 size_t errlen)
+{
+	struct dp_ctx *dp = c->dp;
+	struct dp_snap *s = calloc(1, sizeof(*s));
+	struct ctl_snapdata *d = calloc(1, sizeof(*d));
+
+	if (!s || !d) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	s->generation = ++c->generation;
+	for (size_t i = 0; i < conf->n_ifaces; i++) {
+		const struct ctl_conf_iface *ci = &conf->ifaces[i];
+		bool exists = false;
+		for (uint16_t k = 0; k < dp->n_ports; k++)
+			exists |= dp->port_ids[k] == ci->port;
+		if (!exists || ci->port >= DP_MAX_PORTS) {
+			snprintf(err, errlen, "%s: interface port %u: no such DPDK port (%u ports)",
+				 conf->path, ci->port, dp->n_ports);
+			goto fail;
+		}
+		struct dp_iface *ifc = &s->iface[ci->port];
+		ifc->configured = true;
+		memcpy(ifc->mac, ci->has_mac ? ci->mac : dp->port_mac[ci->port], 6);
+		ifc->ip4 = ci->ip4;
+		ifc->prefix4 = ci->prefix4;
+		ifc->mtu = ci->mtu ? ci->mtu : 1500;
+		uint32_t b = ifc->mtu - 20 - 8 - 4; /* never fragment a DATA packet */
+		ifc->max_blksize = (uint16_t)(b < DP_MBUF_BLKSIZE ? b : DP_MBUF_BLKSIZE);
+	}
+	s->tftp.max_blksize = conf->tftp.max_blksize;
+	s->tftp.max_window = conf->tftp.max_window ? conf->tftp.max_window : 64;
+	s->tftp.timeout_ms = conf->tftp.timeout_ms ? conf->tftp.timeout_ms : 1000;
+	s->tftp.retries = conf->tftp.retries ? conf->tftp.retries : 5;
+	s->tftp.max_sessions = conf->tftp.max_sessions ? conf->tftp.max_sessions : 4096;
+	s->tftp.per_source = conf->tftp.per_source ? conf->tftp.per_source : 11;
+
+	s->images = calloc(conf->n_images ? conf->n_images : 1, sizeof(*s->images));
+	if (!s->images) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < conf->n_images; i++) {
+		const struct ctl_conf_image *ci = &conf->images[i];
+		struct dp_image *img = reuse_image(prev, ci);
+		if (!img && ci->path)
+			img = dp_image_load_file(ci->name, ci->path, err, errlen);
+		else if (!img)
+			img = dp_image_load_mem(ci->name, ci->content, ci->content_len);
+		if (!img) {
+			if (!ci->path)
+				snprintf(err, errlen, "image %s: no memory", ci->name);
+			goto fail;
+		}
+		s->images[s->n_images++] = img;
+	}
+	qsort(s->images, s->n_images, sizeof(*s->images), cmp_img);
+	if (dp_snap_index_images(s) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+
+	for (size_t i = 0; i < conf->n_subnets; i++)
+		d->n_hosts += conf->subnets[i].n_hosts;
+	d->by_mac = calloc(d->n_hosts + 1, sizeof(*d->by_mac));
+	d->by_ip = calloc(d->n_hosts + 1, sizeof(*d->by_ip));
+	if (!d->by_mac || !d->by_ip) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < conf->n_subnets; i++) {
+		const struct ctl_conf_subnet *sn = &conf->subnets[i];
+		for (size_t j = 0; j < sn->n_hosts; j++) {
+			struct ctl_host_ref ref = {&sn->hosts[j], sn};
+			d->by_mac[k++] = ref;
+			if (sn->hosts[j].has_ip)
+				d->by_ip[d->n_by_ip++] = ref;
+		}
+	}
+	qsort(d->by_mac, d->n_hosts, sizeof(*d->by_mac), cmp_ref_mac);
+	qsort(d->by_ip, d->n_by_ip, sizeof(*d->by_ip), cmp_ref_ip);
+	d->conf = conf;
+	s->ctl = d;
+	s->ctl_free = snapdata_free;
+	return s;
+fail:
+	if (d) {
+		d->conf = NULL; /* the caller still owns conf */
+		snapdata_free(d);
+	}
+	if (s) {
+		s->ctl = NULL;
+		s->ctl_free = NULL;
+		dp_snap_free(s);
+	}
+	return NULL;
+}
+
+int
+ctl_reload(struct ctl *c, const char *path)
+{
+	char err[1024];
+	struct ctl_conf *conf = NULL;
+	struct dp_snap *cur = c->dp->snap; /* the control thread is the only writer */
+
+	if (ctl_conf_load(path, &conf, err, sizeof(err)) != 0) {
+		CTL_LOG(ERR, "config rejected, keeping generation %llu: %s",
+			(unsigned long long)(cur ? cur->generation : 0), err);
+		return -1;
+	}
+	struct dp_snap *s = ctl_snap_compile(c, conf, cur, err, sizeof(err));
+	if (!s) {
+		ctl_conf_free(conf);
+		CTL_LOG(ERR, "config rejected, keeping generation %llu: %s",
+			(unsigned long long)(cur ? cur->generation : 0), err);
+		return -1;
+	}
+	struct dp_snap *old = rcu_xchg_pointer(&c->dp->snap, s);
+	synchronize_rcu(); /* every worker has passed a quiescent state: old is unreachable */
+	dp_snap_free(old);
+	CTL_LOG(NOTICE, "config %s published as generation %llu (%u images, %zu subnets)", path,
+		(unsigned long long)s->generation, s->n_images, conf->n_subnets);
+	return 0;
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The data plane: EAL ports, per-worker state and the compiled configuration
+ * snapshot the workers read through urcu-qsbr.
+ *
+ * Threads: worker lcores run dp_worker_loop(); the control thread (control/)
+ * builds snapshots and publishes them with dp_snap_publish(). Workers never
+ * write anything another thread writes; the only cross-thread channels are
+ * rte_rings (DHCP to/from the lease manager, TFTP steering between workers)
+ * and the RCU-published snapshot pointer.
+ */
+#ifndef DP_H
+#define DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "shared/bf_counters.h"
+#include "shared/bf_net.h"
+#include "shared/bf_tftp.h"
+
+#define DP_MAX_WORKERS 64
+#define DP_MAX_PORTS 8
+#define DP_BURST 32
+#define DP_RING_SIZE 4096
+
+/* A boot image in hugepage memory, refcounted (snapshots + TFTP sessions). */
+struct dp_image {
+	char name[128];
+	const uint8_t *data;	/* rte_malloc'd; NULL for an empty image */
+	uint64_t len;
+	const uint8_t *ascii;	/* netascii form (CR LF), or NULL if not prepared */
+	uint64_t ascii_len;
+	/* identity of the source, so unchanged files are shared across snapshots */
+	char *path;
+	int64_t mtime_ns;
+	uint64_t content_hash;
+	uint64_t refcnt;	/* atomic: __atomic builtins */
+};
+
+struct dp_iface {
+	bool configured;
+	uint8_t mac[BF_ETH_ALEN];
+	uint32_t ip4;
+	uint8_t prefix4;
+	uint16_t mtu;
+	uint16_t max_blksize;	/* largest TFTP block that fits one unfragmented frame */
+};
+
+struct dp_tftp_params {
+	uint16_t max_blksize;	/* configured cap (0: from MTU only) */
+	uint16_t max_window;
+	uint32_t timeout_ms;
+	uint8_t retries;
+	uint32_t max_sessions;
+	uint16_t per_source;
+};
+
+/* One immutable compiled configuration. */
+struct dp_snap {
+	uint64_t generation;
+	struct dp_iface iface[DP_MAX_PORTS];
+	struct dp_tftp_params tftp;
+	uint32_t n_images;
+	struct dp_image **images;	/* sorted by name */
+	uint32_t img_mask;		/* open-addressing table size - 1 */
+	int32_t *img_slot;		/* index into images, -1 empty */
+	/* Control-plane data (compiled DHCP tables), opaque to workers. */
+	void *ctl;
+	void (*ctl_free)(void *ctl);
+};
+
+struct dp_tftp_table; /* dp_tftp.c */
+struct dp_ctx;
+
+/*
+ * Log lines from a worker: a single-producer single-consumer ring drained by
+ * the control thread, so a worker never makes a syscall to log. Full: the
+ * line is dropped and counted.
+ */
+#define DP_LOG_SLOTS 1024
+#define DP_LOG_LINE 200
+struct dp_logring {
+	uint32_t head;	/* written by the worker (release) */
+	uint32_t tail;	/* written by the control thread (release) */
+	uint64_t dropped;
+	char line[DP_LOG_SLOTS][DP_LOG_LINE];
+};
+
+/* Per-worker state: owned and written by one worker lcore only. */
+struct dp_worker {
+	struct dp_ctx *ctx;
+	unsigned id;
+	unsigned lcore;
+	uint16_t queue;			/* rx/tx queue id on every port */
+	struct rte_mempool *pool;
+	struct rte_ring *to_ctl;	/* DHCP frames to the lease manager (SP/SC) */
+	struct rte_ring *from_ctl;	/* replies from the lease manager (SP/SC) */
+	struct rte_ring *steer;		/* TFTP frames from other workers (MP/SC) */
+	struct dp_tftp_table *tftp;
+	uint64_t rng[2];		/* xorshift128+ state, seeded from getrandom */
+	uint16_t ip_id;
+	uint32_t idle_loops;
+	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST * 4];
+	uint16_t n_tx[DP_MAX_PORTS];
+	struct bf_counters ctr;
+	struct dp_logring *log;
+	/* Gauges the control thread reads (plain stores, single writer). */
+	volatile uint64_t g_sessions;
+} __rte_cache_aligned;
+
+/* Everything the data plane shares; one instance, set up before workers start. */
+struct dp_ctx {
+	unsigned n_workers;
+	uint16_t n_ports;
+	uint16_t port_ids[DP_MAX_PORTS];
+	uint8_t port_mac[DP_MAX_PORTS][BF_ETH_ALEN]; /* by port id */
+	struct rte_mempool *pool;
+	struct dp_worker *workers[DP_MAX_WORKERS];
+	struct dp_snap *snap;		/* RCU-protected: rcu_dereference / rcu_xchg_pointer */
+	unsigned idle_us;		/* sleep when idle this long (0: pure polling) */
+	uint64_t tsc_hz;
+	volatile int quit;
+};
+
+/* Port set-up: one rx and one tx queue per worker on every port. Returns 0 or -errno. */
+int dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen);
+void dp_ports_close(struct dp_ctx *ctx);
+
+/* Allocate and initialise worker `id` running on `lcore`. Returns NULL on failure. */
+struct dp_worker *dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore);
+void dp_worker_destroy(struct dp_worker *w);
+
+/* The worker loop (rte_eal_remote_launch entry; arg is the struct dp_worker). */
+int dp_worker_loop(void *arg);
+
+/*
+ * Process one received frame (the classify + handle phases), used by the loop
+ * and by tests/fuzzers that feed frames without a NIC. Takes ownership of m.
+ */
+void dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+		      struct rte_mbuf *m);
+
+/* Queue a frame for tx on its m->port; takes ownership. */
+void dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m);
+void dp_tx_flush(struct dp_worker *w, struct dp_ctx *ctx);
+
+/* TFTP (dp_tftp.c) */
+int dp_tftp_init(struct dp_worker *w, uint32_t max_sessions);
+void dp_tftp_fini(struct dp_worker *w);
+/* A UDP frame for port 69 or a worker-owned transfer port. Takes ownership of m. */
+void dp_tftp_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+		   struct rte_mbuf *m, const struct bf_pkt *p);
+/* Run expired retransmission timers. */
+void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
+/* The worker that owns TFTP transfer port tid. */
+static inline unsigned
+dp_tftp_owner(const struct dp_ctx *ctx, uint16_t tid)
+{
+	return tid % ctx->n_workers;
+}
+
+/* Images (dp_image.c): load a file or a buffer into hugepage memory. */
+struct dp_image *dp_image_load_file(const char *name, const char *path, char *err, size_t errlen);
+struct dp_image *dp_image_load_mem(const char *name, const void *buf, size_t len);
+void dp_image_get(struct dp_image *img);
+void dp_image_put(struct dp_image *img);
+/* Look an image up by canonical name in a snapshot (NULL if absent). */
+struct dp_image *dp_snap_image(const struct dp_snap *s, const char *name);
+/* Build the name index of a snapshot whose images[] are set. Returns 0 or -1. */
+int dp_snap_index_images(struct dp_snap *s);
+/* Free a snapshot (after a grace period): drops image refs, frees ctl data. */
+void dp_snap_free(struct dp_snap *s);
+
+/* Log a line from a worker (printf format); never blocks, never calls the kernel. */
+void dp_log(struct dp_worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Control thread: hand each pending worker log line to fn. */
+void dp_log_drain(struct dp_worker *w, void (*fn)(const char *line, void *arg), void *arg);
+
+/* Random numbers for TIDs (xorshift128+, seeded from the kernel CSPRNG). */
+static inline uint64_t
+dp_rand(struct dp_worker *w)
+{
+	uint64_t s1 = w->rng[0];
+	const uint64_t s0 = w->rng[1];
+	w->rng[0] = s0;
+	s1 ^= s1 << 23;
+	w->rng[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+	return w->rng[1] + s0;
+}
+
+#endif

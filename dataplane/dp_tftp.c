@@ -1,0 +1,611 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TFTP read transfers from the image cache: RFC 1350 (protocol, lockstep,
+ * netascii), RFC 2347 (OACK), RFC 2348 (blksize), RFC 2349 (timeout, tsize),
+ * RFC 7440 (windowsize). Block numbers roll over 65535 -> 0 (as tftp-hpa,
+ * atftp, curl, iPXE and EDK2 expect), so images of any size are served.
+ *
+ * Each worker owns its sessions; a session's transfer port (TID) is random
+ * with tid % n_workers == worker id, so any worker that receives an ACK knows
+ * the owner without a lookup (dp_tftp_owner).
+ *
+ * Rules against amplification and misuse (BAD-INPUTS.md):
+ *  - before the client's first ACK only an OACK (or, without options, the
+ *    first block) is sent, plus its retransmissions;
+ *  - a window > 1 opens only after that ACK; window and blksize are capped;
+ *  - a duplicate ACK is ignored (no Sorcerer's Apprentice); only the timer
+ *    retransmits;
+ *  - packets from the wrong source for a session get ERROR 5 and the session
+ *    is not disturbed;
+ *  - per-source and per-worker session caps.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+
+#include "dp.h"
+#include "shared/bf_csum.h"
+
+#define NONE UINT32_MAX
+#define WHEEL_SLOTS 1024u /* 1 ms ticks; longer timeouts wrap and re-check */
+#define TID_MIN 1024u
+
+enum sess_state {
+	S_FREE = 0,
+	S_OACK,		/* OACK sent, waiting for ACK 0 */
+	S_DATA,
+};
+
+struct sess {
+	uint32_t next, prev, slot; /* timer wheel list */
+	uint8_t state;
+	uint8_t retries_left;
+	uint8_t max_retries;
+	uint8_t netascii;
+	uint16_t tid;
+	uint16_t port_id;
+	uint16_t blksize;
+	uint16_t window;
+	uint64_t deadline;	/* tsc */
+	uint64_t rto;		/* tsc */
+	uint64_t start;		/* tsc */
+	struct bf_udp4_addr addr;
+	struct dp_image *img;
+	const uint8_t *data;
+	uint64_t size;
+	uint64_t nblocks;	/* blocks in the transfer: size / blksize + 1 */
+	uint64_t acked;		/* highest block acknowledged (absolute) */
+	uint64_t sent;		/* highest block sent (absolute) */
+	struct bf_tftp_oack oack;
+};
+
+struct src_count {
+	uint32_t ip;
+	uint32_t n; /* 0: empty slot */
+};
+
+struct dp_tftp_table {
+	uint32_t cap;
+	uint32_t used;
+	uint32_t free_head;	/* free list through sess.next */
+	struct sess *s;
+	uint32_t by_tid[65536]; /* session index + 1; 0: none */
+	uint32_t wheel[WHEEL_SLOTS];
+	uint64_t tick_tsc;
+	uint64_t cur_tick;
+	uint32_t src_mask;
+	struct src_count *src;
+};
+
+/* ---- per-source counts: open addressing with backward-shift deletion ---- */
+
+static uint32_t
+src_hash(uint32_t ip)
+{
+	return (ip * 2654435761u) >> 7;
+}
+
+static struct src_count *
+src_find(struct dp_tftp_table *t, uint32_t ip, bool insert)
+{
+	uint32_t i = src_hash(ip) & t->src_mask;
+	while (t->src[i].n) {
+		if (t->src[i].ip == ip)
+			return &t->src[i];
+		i = (i + 1) & t->src_mask;
+	}
+	if (!insert)
+		return NULL;
+	t->src[i].ip = ip;
+	return &t->src[i];
+}
+
+static void
+src_dec(struct dp_tftp_table *t, uint32_t ip)
+{
+	struct src_count *e = src_find(t, ip, false);
+	if (!e || --e->n)
+		return;
+	/* Knuth's algorithm R: shift later entries of the cluster back. */
+	uint32_t i = (uint32_t)(e - t->src), j = i;
+	for (;;) {
+		j = (j + 1) & t->src_mask;
+		if (!t->src[j].n)
+			break;
+		uint32_t k = src_hash(t->src[j].ip) & t->src_mask;
+		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->src[i] = t->src[j];
+		t->src[j].n = 0;
+		i = j;
+	}
+}
+
+/* ---- timer wheel ---- */
+
+static void
+timer_del(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+	if (s->slot == NONE)
+		return;
+	if (s->prev != NONE)
+		t->s[s->prev].next = s->next;
+	else
+		t->wheel[s->slot] = s->next;
+	if (s->next != NONE)
+		t->s[s->next].prev = s->prev;
+	s->slot = s->next = s->prev = NONE;
+}
+
+static void
+timer_arm(struct dp_tftp_table *t, uint32_t idx, uint64_t now)
+{
+	struct sess *s = &t->s[idx];
+	timer_del(t, idx);
+	s->deadline = now + s->rto;
+	uint64_t tick = s->deadline / t->tick_tsc;
+	if (tick <= t->cur_tick)
+		tick = t->cur_tick + 1;
+	s->slot = (uint32_t)(tick % WHEEL_SLOTS);
+	s->prev = NONE;
+	s->next = t->wheel[s->slot];
+	if (s->next != NONE)
+		t->s[s->next].prev = idx;
+	t->wheel[s->slot] = idx;
+}
+
+int
+dp_tftp_init(struct dp_worker *w, uint32_t max_sessions)
+{
+	struct dp_tftp_table *t = rte_zmalloc("bf_tftp", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	if (!t)
+		return -1;
+	t->cap = max_sessions;
+	t->s = rte_zmalloc("bf_tftp_sess", sizeof(*t->s) * max_sessions, RTE_CACHE_LINE_SIZE);
+	uint32_t sz = 16;
+	while (sz < max_sessions * 2)
+		sz <<= 1;
+	t->src = rte_zmalloc("bf_tftp_src", sizeof(*t->src) * sz, RTE_CACHE_LINE_SIZE);
+	if (!t->s || !t->src) {
+		rte_free(t->s);
+		rte_free(t->src);
+		rte_free(t);
+		return -1;
+	}
+	t->src_mask = sz - 1;
+	for (uint32_t i = 0; i < max_sessions; i++) {
+		t->s[i].next = i + 1 < max_sessions ? i + 1 : NONE;
+		t->s[i].slot = NONE;
+	}
+	t->free_head = 0;
+	for (uint32_t i = 0; i < WHEEL_SLOTS; i++)
+		t->wheel[i] = NONE;
+	t->tick_tsc = rte_get_tsc_hz() / 1000;
+	if (!t->tick_tsc)
+		t->tick_tsc = 1;
+	t->cur_tick = rte_rdtsc() / t->tick_tsc;
+	w->tftp = t;
+	return 0;
+}
+
+static void sess_end(struct dp_worker *w, uint32_t idx);
+
+void
+dp_tftp_fini(struct dp_worker *w)
+{
+	struct dp_tftp_table *t = w->tftp;
+	if (!t)
+		return;
+	for (uint32_t i = 0; i < t->cap; i++)
+		if (t->s[i].state != S_FREE)
+			sess_end(w, i);
+	rte_free(t->s);
+	rte_free(t->src);
+	rte_free(t);
+	w->tftp = NULL;
+}
+
+static void
+sess_end(struct dp_worker *w, uint32_t idx)
+{
+	struct dp_tftp_table *t = w->tftp;
+	struct sess *s = &t->s[idx];
+
+	timer_del(t, idx);
+	t->by_tid[s->tid] = 0;
+	src_dec(t, s->addr.dst_ip);
+	dp_image_put(s->img);
+	memset(s, 0, sizeof(*s));
+	s->slot = s->prev = NONE;
+	s->next = t->free_head;
+	t->free_head = idx;
+	t->used--;
+	w->g_sessions = t->used;
+}
+
+/* ---- transmit ---- */
+
+/* Build and queue one UDP reply whose payload is hdr[0..hlen) + body[0..blen). */
+static int
+send_udp(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a, const void *hdr,
+	 size_t hlen, const void *body, size_t blen)
+{
+	size_t l2 = bf_udp4_hdr_len(a);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+	if (!m) {
+		BF_CNT(&w->ctr, drop_nombuf);
+		return -1;
+	}
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(l2 + hlen + blen));
+	if (!p) {
+		BF_CNT(&w->ctr, drop_nombuf);
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	memcpy(p + l2, hdr, hlen);
+	if (blen)
+		memcpy(p + l2 + hlen, body, blen);
+	uint32_t sum = bf_csum_add(0, p + l2, hlen + blen);
+	bf_udp4_hdr_write(p, a, hlen + blen, sum, w->ip_id++);
+	m->port = port_id;
+	dp_tx_enqueue(w, m);
+	return 0;
+}
+
+static void
+send_error(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a, uint16_t code,
+	   const char *msg)
+{
+	uint8_t buf[128];
+	int n = bf_tftp_build_error(buf, sizeof(buf), code, msg);
+	if (n > 0)
+		send_udp(w, port_id, a, buf, (size_t)n, NULL, 0);
+}
+
+static void
+send_block(struct dp_worker *w, struct sess *s, uint64_t blk)
+{
+	uint8_t hdr[4];
+	uint64_t off = (blk - 1) * s->blksize;
+	uint64_t len = s->size - off < s->blksize ? s->size - off : s->blksize;
+
+	bf_tftp_data_hdr(hdr, (uint16_t)blk);
+	send_udp(w, s->port_id, &s->addr, hdr, 4, s->data + off, len);
+}
+
+/* Send the blocks the window allows after the last acknowledged one. */
+static void
+fill_window(struct dp_worker *w, struct sess *s, bool retransmit)
+{
+	uint64_t last = s->acked + s->window;
+	if (last > s->nblocks)
+		last = s->nblocks;
+	while (s->sent < last) {
+		s->sent++;
+		send_block(w, s, s->sent);
+		if (retransmit) {
+			BF_CNT(&w->ctr, tftp_data_retx);
+		} else {
+			BF_CNT(&w->ctr, tftp_data_tx);
+			uint64_t off = (s->sent - 1) * s->blksize;
+			BF_CNT_ADD(&w->ctr, tftp_data_bytes,
+				   s->size - off < s->blksize ? s->size - off : s->blksize);
+		}
+	}
+}
+
+static void
+send_oack(struct dp_worker *w, struct sess *s)
+{
+	uint8_t buf[128];
+	int n = bf_tftp_build_oack(buf, sizeof(buf), &s->oack);
+	if (n > 0)
+		send_udp(w, s->port_id, &s->addr, buf, (size_t)n, NULL, 0);
+}
+
+/* ---- requests ---- */
+
+static uint32_t
+sess_alloc(struct dp_worker *w)
+{
+	struct dp_tftp_table *t = w->tftp;
+	uint32_t idx = t->free_head;
+	if (idx == NONE)
+		return NONE;
+	t->free_head = t->s[idx].next;
+	t->s[idx].next = t->s[idx].prev = t->s[idx].slot = NONE;
+	t->used++;
+	w->g_sessions = t->used;
+	return idx;
+}
+
+static int
+pick_tid(struct dp_ctx *ctx, struct dp_worker *w)
+{
+	for (int tries = 0; tries < 32; tries++) {
+		uint32_t span = (65536u - TID_MIN) / ctx->n_workers;
+		uint32_t k = (uint32_t)(dp_rand(w) % span);
+		uint32_t tid = TID_MIN + k * ctx->n_workers;
+		tid += (w->id + ctx->n_workers - tid % ctx->n_workers) % ctx->n_workers;
+		if (tid <= 65535 && !w->tftp->by_tid[tid])
+			return (int)tid;
+	}
+	return -1;
+}
+
+static void
+handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+	       const struct bf_pkt *p, uint16_t port_id)
+{
+	const struct dp_iface *ifc = &snap->iface[port_id];
+	struct dp_tftp_table *t = w->tftp;
+	struct bf_tftp_req req;
+	struct bf_udp4_addr a;
+	char canon[BF_TFTP_MAX_NAME + 1];
+	char ipb[16];
+
+	bf_udp4_addr_reply(&a, p, ifc->mac, ifc->ip4);
+	int rc = bf_tftp_parse_req(&req, p->frame + p->pl_off, p->pl_len);
+	if (rc == BF_TFTP_E_MODE) {
+		BF_CNT(&w->ctr, drop_tftp_malformed);
+		send_error(w, port_id, &a, BF_TFTP_ERR_ILLEGAL, "unsupported mode");
+		return;
+	}
+	if (rc != 0) {
+		BF_CNT(&w->ctr, drop_tftp_malformed);
+		return;
+	}
+	if (req.opcode == BF_TFTP_WRQ) {
+		BF_CNT(&w->ctr, tftp_wrq_refused);
+		send_error(w, port_id, &a, BF_TFTP_ERR_ACCESS, "read-only server");
+		return;
+	}
+	BF_CNT(&w->ctr, tftp_rrq);
+	BF_CNT_ADD(&w->ctr, tftp_bad_option, req.n_bad_opts);
+	struct dp_image *img = NULL;
+	if (bf_tftp_canon_name(req.name, req.name_len, canon, sizeof(canon)) >= 0)
+		img = dp_snap_image(snap, canon);
+	if (!img) {
+		BF_CNT(&w->ctr, tftp_not_found);
+		dp_log(w, "tftp: not found %.100s from %s:%u", req.name,
+		       bf_ip4_str(p->ip_src, ipb), p->sport);
+		send_error(w, port_id, &a, BF_TFTP_ERR_NOTFOUND, "file not found");
+		return;
+	}
+	bool ascii = req.mode == BF_TFTP_MODE_NETASCII;
+	if (ascii && !img->ascii && img->len) {
+		send_error(w, port_id, &a, BF_TFTP_ERR_UNDEF, "netascii not available; use octet");
+		return;
+	}
+	struct src_count *sc = src_find(t, p->ip_src, false);
+	if (sc && sc->n >= snap->tftp.per_source) {
+		BF_CNT(&w->ctr, tftp_source_limit);
+		send_error(w, port_id, &a, BF_TFTP_ERR_UNDEF, "too many transfers from this host");
+		return;
+	}
+	int tid = pick_tid(ctx, w);
+	uint32_t idx = tid < 0 ? NONE : sess_alloc(w);
+	if (idx == NONE) {
+		BF_CNT(&w->ctr, tftp_session_full);
+		send_error(w, port_id, &a, BF_TFTP_ERR_UNDEF, "server busy");
+		return;
+	}
+	struct sess *s = &t->s[idx];
+	uint64_t now = rte_rdtsc();
+
+	src_find(t, p->ip_src, true)->n++;
+	dp_image_get(img);
+	s->img = img;
+	s->netascii = ascii;
+	s->data = ascii ? img->ascii : img->data;
+	s->size = ascii ? img->ascii_len : img->len;
+	s->tid = (uint16_t)tid;
+	t->by_tid[tid] = idx + 1;
+	s->port_id = port_id;
+	s->addr = a;
+	s->addr.sport = (uint16_t)tid;
+	s->start = now;
+
+	uint16_t cap = ifc->max_blksize;
+	if (snap->tftp.max_blksize && snap->tftp.max_blksize < cap)
+		cap = snap->tftp.max_blksize;
+	memset(&s->oack, 0, sizeof(s->oack));
+	s->blksize = BF_TFTP_DEF_BLKSIZE;
+	if (req.has_blksize) {
+		s->blksize = req.blksize < cap ? req.blksize : cap;
+		s->oack.blksize = true;
+		s->oack.blksize_val = s->blksize;
+	}
+	if (s->blksize > cap) /* an interface MTU below 540 */
+		s->blksize = cap;
+	if (req.has_tsize) {
+		s->oack.tsize = true;
+		s->oack.tsize_val = s->size;
+	}
+	uint64_t ms = snap->tftp.timeout_ms;
+	if (req.has_timeout) {
+		ms = (uint64_t)req.timeout * 1000;
+		s->oack.timeout = true;
+		s->oack.timeout_val = req.timeout;
+	}
+	s->rto = ms * (rte_get_tsc_hz() / 1000);
+	s->window = 1;
+	if (req.has_windowsize) {
+		s->window = req.windowsize < snap->tftp.max_window ? req.windowsize
+								   : snap->tftp.max_window;
+		s->oack.windowsize = true;
+		s->oack.windowsize_val = s->window;
+	}
+	s->max_retries = s->retries_left = snap->tftp.retries;
+	s->nblocks = s->size / s->blksize + 1;
+	s->acked = s->sent = 0;
+
+	dp_log(w, "tftp: RRQ %s from %s:%u (%s, blksize %u, window %u%s)", canon,
+	       bf_ip4_str(p->ip_src, ipb), p->sport, ascii ? "netascii" : "octet", s->blksize,
+	       s->window, req.has_tsize ? ", tsize" : "");
+	if (s->oack.blksize || s->oack.tsize || s->oack.timeout || s->oack.windowsize) {
+		s->state = S_OACK;
+		BF_CNT(&w->ctr, tftp_oack_tx);
+		send_oack(w, s);
+	} else {
+		/* RFC 1350: lockstep; the window opens only after an OACK exchange */
+		s->state = S_DATA;
+		uint16_t win = s->window;
+		s->window = 1;
+		fill_window(w, s, false);
+		s->window = win;
+	}
+	timer_arm(t, idx, now);
+}
+
+static void
+finish(struct dp_worker *w, uint32_t idx)
+{
+	struct sess *s = &w->tftp->s[idx];
+	char ipb[16];
+	uint64_t ms = (rte_rdtsc() - s->start) * 1000 / rte_get_tsc_hz();
+
+	BF_CNT(&w->ctr, tftp_done);
+	dp_log(w, "tftp: sent %s to %s:%u (%llu bytes, %llu blocks, blksize %u, window %u, %llu ms)",
+	       s->img->name, bf_ip4_str(s->addr.dst_ip, ipb), s->addr.dport,
+	       (unsigned long long)s->size, (unsigned long long)s->nblocks, s->blksize, s->window,
+	       (unsigned long long)ms);
+	sess_end(w, idx);
+}
+
+static void
+handle_transfer(struct dp_worker *w, const struct bf_pkt *p, uint16_t port_id,
+		const struct dp_snap *snap)
+{
+	struct dp_tftp_table *t = w->tftp;
+	uint32_t ref = t->by_tid[p->dport];
+	struct bf_tftp_pkt tp;
+
+	if (!ref || t->s[ref - 1].addr.dst_ip != p->ip_src ||
+	    t->s[ref - 1].addr.dport != p->sport) {
+		/* Not a transfer of ours, or another host's packet: tell it, touch nothing. */
+		const struct dp_iface *ifc = &snap->iface[port_id];
+		struct bf_udp4_addr a;
+		BF_CNT(&w->ctr, tftp_unknown_tid);
+		bf_udp4_addr_reply(&a, p, ifc->mac, ifc->ip4);
+		send_error(w, port_id, &a, BF_TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+		return;
+	}
+	uint32_t idx = ref - 1;
+	struct sess *s = &t->s[idx];
+	if (bf_tftp_parse_pkt(&tp, p->frame + p->pl_off, p->pl_len) != 0) {
+		BF_CNT(&w->ctr, drop_tftp_malformed);
+		return;
+	}
+	if (tp.opcode == BF_TFTP_ERROR) {
+		char ipb[16];
+		BF_CNT(&w->ctr, tftp_error_rx);
+		/* EDK2 aborts with ERROR 8 after reading tsize from the OACK: not a failure. */
+		dp_log(w, "tftp: %s aborted by %s:%u (error %u: %.*s)", s->img->name,
+		       bf_ip4_str(s->addr.dst_ip, ipb), s->addr.dport, tp.error_code,
+		       (int)(tp.error_msg_len > 80 ? 80 : tp.error_msg_len),
+		       tp.error_msg ? tp.error_msg : "");
+		sess_end(w, idx);
+		return;
+	}
+	if (tp.opcode != BF_TFTP_ACK) {
+		BF_CNT(&w->ctr, drop_tftp_malformed);
+		return;
+	}
+	BF_CNT(&w->ctr, tftp_ack_rx);
+	if (s->state == S_OACK) {
+		if (tp.block != 0) {
+			BF_CNT(&w->ctr, tftp_ack_future);
+			return;
+		}
+		s->state = S_DATA;
+		s->retries_left = s->max_retries;
+		fill_window(w, s, false);
+		timer_arm(t, idx, rte_rdtsc());
+		return;
+	}
+	/* Map the 16-bit block number to the absolute one within [acked, sent]. */
+	uint16_t delta = (uint16_t)((uint16_t)s->sent - tp.block);
+	if (delta > s->sent - s->acked) {
+		BF_CNT(&w->ctr, tftp_ack_future);
+		return;
+	}
+	uint64_t blk = s->sent - delta;
+	if (blk == s->acked) {
+		BF_CNT(&w->ctr, tftp_ack_dup);
+		return;
+	}
+	s->acked = blk;
+	s->retries_left = s->max_retries;
+	if (s->acked == s->nblocks) {
+		finish(w, idx);
+		return;
+	}
+	/* An ACK inside the window means the client lost what followed: resend from there. */
+	if (blk < s->sent) {
+		s->sent = blk;
+		fill_window(w, s, true);
+	} else {
+		fill_window(w, s, false);
+	}
+	timer_arm(t, idx, rte_rdtsc());
+}
+
+void
+dp_tftp_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+	      struct rte_mbuf *m, const struct bf_pkt *p)
+{
+	if (p->dport == BF_TFTP_PORT)
+		handle_request(ctx, w, snap, p, m->port);
+	else
+		handle_transfer(w, p, m->port, snap);
+	rte_pktmbuf_free(m);
+}
+
+void
+dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now)
+{
+	struct dp_tftp_table *t = w->tftp;
+	uint64_t tick = now / t->tick_tsc;
+	(void)ctx;
+
+	/* Catch up at most one wheel turn; every slot is visited once per turn. */
+	if (tick - t->cur_tick > WHEEL_SLOTS)
+		t->cur_tick = tick - WHEEL_SLOTS;
+	while (t->cur_tick < tick) {
+		t->cur_tick++;
+		uint32_t idx = t->wheel[t->cur_tick % WHEEL_SLOTS];
+		while (idx != NONE) {
+			struct sess *s = &t->s[idx];
+			uint32_t next = s->next;
+			if (s->deadline > now) {
+				idx = next; /* a later turn of the wheel */
+				continue;
+			}
+			if (!s->retries_left) {
+				char ipb[16];
+				BF_CNT(&w->ctr, tftp_timeout_abort);
+				dp_log(w, "tftp: %s to %s:%u timed out at block %llu/%llu",
+				       s->img->name, bf_ip4_str(s->addr.dst_ip, ipb), s->addr.dport,
+				       (unsigned long long)s->acked,
+				       (unsigned long long)s->nblocks);
+				sess_end(w, idx);
+			} else {
+				s->retries_left--;
+				if (s->state == S_OACK) {
+					BF_CNT(&w->ctr, tftp_data_retx);
+					send_oack(w, s);
+				} else {
+					s->sent = s->acked;
+					fill_window(w, s, true);
+				}
+				timer_arm(t, idx, now);
+			}
+			idx = next;
+		}
+	}
+}

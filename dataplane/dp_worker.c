@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The worker loop. Phases, in order, once per iteration:
+ *   rx       rte_eth_rx_burst on this worker's queue of every port, plus the
+ *            steering ring (TFTP frames another worker received for us) and
+ *            the lease manager's reply ring;
+ *   classify bf_pkt_classify (pure, bounds-checked) and the address filter;
+ *   handle   ARP, ICMP echo, DHCP (handed to the lease manager), TFTP;
+ *   tx       per-port burst of everything queued;
+ *   timers   TFTP retransmissions due;
+ *   quiesce  rcu_quiescent_state(): the snapshot read this iteration may go.
+ * No locks, no allocation besides mbufs, no syscalls (idle sleep excepted,
+ * done RCU-offline).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <urcu-qsbr.h>
+
+#include "dp.h"
+
+/* Idle iterations before a worker with idle_us set starts sleeping. */
+#define DP_IDLE_SPIN 64
+
+void
+dp_log(struct dp_worker *w, const char *fmt, ...)
+{
+	struct dp_logring *r = w->log;
+	uint32_t head = r->head;
+	uint32_t tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+	va_list ap;
+
+	if (head - tail >= DP_LOG_SLOTS) {
+		r->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->line[head % DP_LOG_SLOTS], DP_LOG_LINE, fmt, ap);
+	va_end(ap);
+	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
+}
+
+void
+dp_log_drain(struct dp_worker *w, void (*fn)(const char *line, void *arg), void *arg)
+{
+	struct dp_logring *r = w->log;
+	uint32_t tail = r->tail;
+	uint32_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+
+	while (tail != head) {
+		fn(r->line[tail % DP_LOG_SLOTS], arg);
+		tail++;
+	}
+	__atomic_store_n(&r->tail, tail, __ATOMIC_RELEASE);
+}
+
+struct dp_worker *
+dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore)
+{
+	char name[RTE_RING_NAMESIZE];
+	struct dp_worker *w = rte_zmalloc("bf_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+
+	if (!w)
+		return NULL;
+	w->ctx = ctx;
+	w->id = id;
+	w->lcore = lcore;
+	w->queue = (uint16_t)id;
+	w->pool = ctx->pool;
+	w->log = rte_zmalloc("bf_log", sizeof(*w->log), RTE_CACHE_LINE_SIZE);
+	snprintf(name, sizeof(name), "bf_toctl%u", id);
+	w->to_ctl = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY,
+				    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "bf_fromctl%u", id);
+	w->from_ctl = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "bf_steer%u", id);
+	w->steer = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (!w->log || !w->to_ctl || !w->from_ctl || !w->steer ||
+	    getrandom(w->rng, sizeof(w->rng), 0) != sizeof(w->rng)) {
+		dp_worker_destroy(w);
+		return NULL;
+	}
+	w->rng[0] |= 1; /* xorshift state must not be all zero */
+	return w;
+}
+
+static void
+free_ring(struct rte_ring *r)
+{
+	void *m;
+	if (!r)
+		return;
+	while (rte_ring_dequeue(r, &m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(r);
+}
+
+void
+dp_worker_destroy(struct dp_worker *w)
+{
+	if (!w)
+		return;
+	dp_tftp_fini(w);
+	free_ring(w->to_ctl);
+	free_ring(w->from_ctl);
+	free_ring(w->steer);
+	for (unsigned p = 0; p < DP_MAX_PORTS; p++)
+		rte_pktmbuf_free_bulk(w->tx[p], w->n_tx[p]);
+	rte_free(w->log);
+	rte_free(w);
+}
+
+void
+dp_tx_flush(struct dp_worker *w, struct dp_ctx *ctx)
+{
+	(void)ctx;
+	for (uint16_t port = 0; port < DP_MAX_PORTS; port++) {
+		uint16_t n = w->n_tx[port], sent = 0;
+		if (!n)
+			continue;
+		/* A few retries absorb a momentarily full ring; TFTP timers recover the rest. */
+		for (int tries = 0; tries < 4 && sent < n; tries++)
+			sent += rte_eth_tx_burst(port, w->queue, w->tx[port] + sent,
+						 (uint16_t)(n - sent));
+		for (uint16_t i = 0; i < sent; i++)
+			BF_CNT_ADD(&w->ctr, tx_bytes, w->tx[port][i]->pkt_len);
+		BF_CNT_ADD(&w->ctr, tx_frames, sent);
+		if (sent < n) {
+			BF_CNT_ADD(&w->ctr, drop_tx_full, n - sent);
+			rte_pktmbuf_free_bulk(w->tx[port] + sent, n - sent);
+		}
+		w->n_tx[port] = 0;
+	}
+}
+
+void
+dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m)
+{
+	uint16_t port = m->port;
+
+	if (port >= DP_MAX_PORTS) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (w->n_tx[port] == RTE_DIM(w->tx[port]))
+		dp_tx_flush(w, w->ctx);
+	w->tx[port][w->n_tx[port]++] = m;
+}
+
+static bool
+dst_mac_ok(const struct bf_pkt *p, const struct dp_iface *ifc)
+{
+	const uint8_t *d = bf_pkt_dst_mac(p);
+	return bf_mac_is_multicast(d) || memcmp(d, ifc->mac, BF_ETH_ALEN) == 0;
+}
+
+static bool
+is_dhcp_dst(const struct bf_pkt *p, const struct dp_iface *ifc)
+{
+	uint32_t bcast = ifc->ip4 | (ifc->prefix4 ? ~0u >> ifc->prefix4 : 0);
+	return p->ip_dst == ifc->ip4 || p->ip_dst == BF_IP4_BROADCAST ||
+	       (ifc->prefix4 < 31 && p->ip_dst == bcast);
+}
+
+static void
+handle_udp(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+	   struct rte_mbuf *m, const struct bf_pkt *p, const struct dp_iface *ifc)
+{
+	if (p->dport == 67 || p->dport == 4011) {
+		if (!is_dhcp_dst(p, ifc)) {
+			BF_CNT(&w->ctr, ignored_not_for_us);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		BF_CNT(&w->ctr, dhcp4_rx);
+		/* The lease manager owns DHCP; the frame travels whole (it re-parses). */
+		if (rte_ring_enqueue(w->to_ctl, m) != 0) {
+			BF_CNT(&w->ctr, drop_dhcp4_ring_full);
+			rte_pktmbuf_free(m);
+		}
+		return;
+	}
+	if (p->ip_dst != ifc->ip4) {
+		BF_CNT(&w->ctr, ignored_not_for_us);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (p->dport == BF_TFTP_PORT) {
+		dp_tftp_input(ctx, w, snap, m, p);
+		return;
+	}
+	if (p->dport >= 1024) {
+		unsigned owner = dp_tftp_owner(ctx, p->dport);
+		if (owner == w->id) {
+			dp_tftp_input(ctx, w, snap, m, p);
+			return;
+		}
+		/* Another worker's transfer: hand it over, checksums already verified. */
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		if (rte_ring_enqueue(ctx->workers[owner]->steer, m) != 0) {
+			BF_CNT(&w->ctr, drop_tftp_steer_full);
+			rte_pktmbuf_free(m);
+		} else {
+			BF_CNT(&w->ctr, tftp_steer);
+		}
+		return;
+	}
+	BF_CNT(&w->ctr, ignored_udp_port);
+	rte_pktmbuf_free(m);
+}
+
+void
+dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+		 struct rte_mbuf *m)
+{
+	struct bf_pkt p;
+	unsigned flags = 0;
+	enum bf_class cls;
+
+	BF_CNT(&w->ctr, rx_frames);
+	BF_CNT_ADD(&w->ctr, rx_bytes, m->pkt_len);
+	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) != 0) {
+		BF_CNT(&w->ctr, drop_runt);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		flags |= BF_PKT_IP_CSUM_OK;
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		flags |= BF_PKT_UDP_CSUM_OK;
+	cls = bf_pkt_classify(&p, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, flags);
+	const struct dp_iface *ifc = m->port < DP_MAX_PORTS ? &snap->iface[m->port] : NULL;
+	if (cls == BF_CLASS_DROP) {
+		w->ctr.v[p.reason]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (!ifc || !ifc->configured || !dst_mac_ok(&p, ifc)) {
+		BF_CNT(&w->ctr, ignored_not_for_us);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	switch (cls) {
+	case BF_CLASS_ARP:
+		if (bf_arp_reply_inplace(rte_pktmbuf_mtod(m, uint8_t *), &p, ifc->mac,
+					 ifc->ip4) == 0) {
+			BF_CNT(&w->ctr, arp_request_rx);
+			BF_CNT(&w->ctr, arp_reply_tx);
+			dp_tx_enqueue(w, m);
+			return;
+		}
+		BF_CNT(&w->ctr, ignored_arp);
+		break;
+	case BF_CLASS_ICMP4:
+		if (p.ip_dst == ifc->ip4 &&
+		    bf_icmp4_echo_reply_inplace(rte_pktmbuf_mtod(m, uint8_t *), &p, ifc->mac) == 0) {
+			BF_CNT(&w->ctr, icmp_echo_rx);
+			BF_CNT(&w->ctr, icmp_echo_tx);
+			dp_tx_enqueue(w, m);
+			return;
+		}
+		BF_CNT(&w->ctr, ignored_icmp);
+		break;
+	case BF_CLASS_UDP4:
+		handle_udp(ctx, w, snap, m, &p, ifc);
+		return;
+	default:
+		break;
+	}
+	rte_pktmbuf_free(m);
+}
+
+int
+dp_worker_loop(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct dp_ctx *ctx = w->ctx;
+	struct rte_mbuf *pkts[DP_BURST];
+
+	rcu_register_thread();
+	while (!__atomic_load_n(&ctx->quit, __ATOMIC_RELAXED)) {
+		const struct dp_snap *snap = rcu_dereference(ctx->snap);
+		unsigned got = 0, n;
+
+		/* rx + classify + handle */
+		for (uint16_t i = 0; i < ctx->n_ports; i++) {
+			n = rte_eth_rx_burst(ctx->port_ids[i], w->queue, pkts, DP_BURST);
+			got += n;
+			for (unsigned k = 0; k < n; k++)
+				dp_worker_handle(ctx, w, snap, pkts[k]);
+		}
+		n = rte_ring_dequeue_burst(w->steer, (void **)pkts, DP_BURST, NULL);
+		got += n;
+		for (unsigned k = 0; k < n; k++)
+			dp_worker_handle(ctx, w, snap, pkts[k]);
+		/* replies the lease manager built for frames this worker received */
+		n = rte_ring_dequeue_burst(w->from_ctl, (void **)pkts, DP_BURST, NULL);
+		got += n;
+		BF_CNT_ADD(&w->ctr, dhcp4_tx, n);
+		for (unsigned k = 0; k < n; k++)
+			dp_tx_enqueue(w, pkts[k]);
+		/* timers, then tx */
+		dp_tftp_timers(ctx, w, rte_rdtsc());
+		dp_tx_flush(w, ctx);
+		rcu_quiescent_state();
+
+		if (got) {
+			w->idle_loops = 0;
+		} else if (ctx->idle_us && ++w->idle_loops > DP_IDLE_SPIN) {
+			rcu_thread_offline();
+			usleep(ctx->idle_us);
+			rcu_thread_online();
+		}
+	}
+	dp_tx_flush(w, ctx);
+	rcu_unregister_thread();
+	return 0;
+}
