@@ -1,1 +1,1789 @@
-/* placeholder */
+/* SPDX-License-Identifier: MIT */
+/*
+ * Configuration loader: a YAML file becomes a validated struct ctl_conf.
+ *
+ * The buffer is read three times, each pass stopping at the first error:
+ *
+ *  1. libyaml's event parser alone: YAML syntax errors, empty files, and
+ *     more than one document.
+ *  2. A walk of the same events against the libcyaml schema declared below
+ *     (the schema is the only description of the format): unknown, duplicate
+ *     and missing keys, node kinds (scalar, list, mapping), list sizes,
+ *     integer and boolean spelling, string lengths. It records every node's
+ *     path ("dhcp4.subnets[0].pools[1]") with its line and column, so later
+ *     errors can name the position of the value they are about.
+ *  3. libcyaml loads the YAML-shaped structs (y_*), which are then checked
+ *     for meaning (addresses, ranges, duplicates, image references, files)
+ *     and converted into the typed struct ctl_conf.
+ *
+ * libcyaml checks most of what pass 2 checks, but reports the position of
+ * the previous node and accepts "1e3" as 1 and "-1" as 2^64-1 for unsigned
+ * integers; pass 2 gives exact positions and strict numbers. If libcyaml
+ * still refuses something, its own message is reported at the position of
+ * the innermost node of its backtrace (captured through its log callback).
+ *
+ * Runs on the control thread; allocates with the system allocator.
+ */
+#include "ctl_conf.h"
+
+#include <cyaml/cyaml.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "bf_net.h"
+#include "bf_tftp.h"
+
+#define CONF_MAX_FILE (16u << 20) /* ctl_conf_load refuses larger files */
+#define CONF_MAX_PATH 256         /* node paths ("dhcp4.subnets[0].hosts[3].mac") */
+#define CONF_LEASE_MIN 60
+#define CONF_LEASE_MAX 2147483647u
+
+/* ------------------------------------------------------------------------ */
+/* The YAML shape, as libcyaml loads it. Optional scalars are pointers. */
+
+struct y_iface {
+	uint64_t port;
+	char *ipv4;
+	char *mac;
+	uint64_t *mtu;
+};
+
+struct y_host {
+	char *name;
+	char *mac;
+	char *address;
+	char *boot_file;
+};
+
+struct y_subnet {
+	char *subnet;
+	char **pools;
+	unsigned pools_count;
+	char **routers;
+	unsigned routers_count;
+	char *router;
+	char **dns;
+	unsigned dns_count;
+	char **ntp;
+	unsigned ntp_count;
+	char *domain;
+	char *next_server;
+	uint64_t *lease_time;
+	struct y_host *hosts;
+	unsigned hosts_count;
+};
+
+struct y_dhcp4 {
+	int *authoritative;
+	uint64_t *lease_time;
+	uint64_t *max_lease_time;
+	struct y_subnet *subnets;
+	unsigned subnets_count;
+};
+
+struct y_rule {
+	char *name;
+	int *ipxe;
+	uint64_t *arch;
+	unsigned arch_count;
+	char *vendor_class;
+	char *file;
+	char *next_server;
+};
+
+struct y_tftp {
+	uint64_t *max_blksize;
+	uint64_t *max_window;
+	uint64_t *timeout_ms;
+	uint64_t *retries;
+	uint64_t *max_sessions;
+	uint64_t *per_source;
+};
+
+struct y_image {
+	char *name;
+	char *file;
+	char *content;
+};
+
+struct y_conf {
+	struct y_iface *interfaces;
+	unsigned interfaces_count;
+	struct y_dhcp4 *dhcp4;
+	struct y_rule *boot;
+	unsigned boot_count;
+	struct y_tftp *tftp;
+	struct y_image *images;
+	unsigned images_count;
+};
+
+/* ------------------------------------------------------------------------ */
+/* The schema. */
+
+#define OPT CYAML_FLAG_OPTIONAL
+#define PTR CYAML_FLAG_POINTER
+#define STR_TOKEN 255 /* addresses, ranges, MACs: checked for meaning later */
+
+static const cyaml_strval_t y_bool_strings[] = {
+    {"true", 1}, {"false", 0}, {"yes", 1}, {"no", 0}, {"on", 1}, {"off", 0},
+};
+
+static const cyaml_schema_value_t y_token = {
+    CYAML_VALUE_STRING(PTR, char, 0, STR_TOKEN),
+};
+
+static const cyaml_schema_value_t y_u64 = {
+    CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint64_t),
+};
+
+static const cyaml_schema_field_t y_iface_fields[] = {
+    CYAML_FIELD_UINT("port", CYAML_FLAG_DEFAULT, struct y_iface, port),
+    CYAML_FIELD_STRING_PTR("ipv4", PTR, struct y_iface, ipv4, 0, STR_TOKEN),
+    CYAML_FIELD_STRING_PTR("mac", PTR | OPT, struct y_iface, mac, 0, STR_TOKEN),
+    CYAML_FIELD_UINT_PTR("mtu", OPT, struct y_iface, mtu),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_iface_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_iface, y_iface_fields),
+};
+
+static const cyaml_schema_field_t y_host_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", PTR | OPT, struct y_host, name, 0, CTL_MAX_HOSTNAME - 1),
+    CYAML_FIELD_STRING_PTR("mac", PTR, struct y_host, mac, 0, STR_TOKEN),
+    CYAML_FIELD_STRING_PTR("address", PTR | OPT, struct y_host, address, 0, STR_TOKEN),
+    CYAML_FIELD_STRING_PTR("boot_file", PTR | OPT, struct y_host, boot_file, 0, CTL_MAX_NAME - 1),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_host_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_host, y_host_fields),
+};
+
+static const cyaml_schema_field_t y_subnet_fields[] = {
+    CYAML_FIELD_STRING_PTR("subnet", PTR, struct y_subnet, subnet, 0, STR_TOKEN),
+    CYAML_FIELD_SEQUENCE("pools", PTR | OPT, struct y_subnet, pools, &y_token, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("routers", PTR | OPT, struct y_subnet, routers, &y_token, 0,
+			 CTL_MAX_ADDRS),
+    CYAML_FIELD_STRING_PTR("router", PTR | OPT, struct y_subnet, router, 0, STR_TOKEN),
+    CYAML_FIELD_SEQUENCE("dns", PTR | OPT, struct y_subnet, dns, &y_token, 0, CTL_MAX_ADDRS),
+    CYAML_FIELD_SEQUENCE("ntp", PTR | OPT, struct y_subnet, ntp, &y_token, 0, CTL_MAX_ADDRS),
+    CYAML_FIELD_STRING_PTR("domain", PTR | OPT, struct y_subnet, domain, 0, CTL_MAX_DOMAIN - 1),
+    CYAML_FIELD_STRING_PTR("next_server", PTR | OPT, struct y_subnet, next_server, 0, STR_TOKEN),
+    CYAML_FIELD_UINT_PTR("lease_time", OPT, struct y_subnet, lease_time),
+    CYAML_FIELD_SEQUENCE("hosts", PTR | OPT, struct y_subnet, hosts, &y_host_schema, 0,
+			 CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_subnet_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_subnet, y_subnet_fields),
+};
+
+static const cyaml_schema_field_t y_dhcp4_fields[] = {
+    CYAML_FIELD_ENUM_PTR("authoritative", OPT | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE,
+			 struct y_dhcp4, authoritative, y_bool_strings,
+			 CYAML_ARRAY_LEN(y_bool_strings)),
+    CYAML_FIELD_UINT_PTR("lease_time", OPT, struct y_dhcp4, lease_time),
+    CYAML_FIELD_UINT_PTR("max_lease_time", OPT, struct y_dhcp4, max_lease_time),
+    CYAML_FIELD_SEQUENCE("subnets", PTR | OPT, struct y_dhcp4, subnets, &y_subnet_schema, 0,
+			 CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t y_rule_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", PTR | OPT, struct y_rule, name, 0,
+			   sizeof(((struct ctl_conf_boot_rule *)NULL)->name) - 1),
+    CYAML_FIELD_ENUM_PTR("ipxe", OPT | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE,
+			 struct y_rule, ipxe, y_bool_strings, CYAML_ARRAY_LEN(y_bool_strings)),
+    CYAML_FIELD_SEQUENCE("arch", PTR | OPT, struct y_rule, arch, &y_u64, 0, CTL_MAX_ARCH),
+    CYAML_FIELD_STRING_PTR("vendor_class", PTR | OPT, struct y_rule, vendor_class, 0,
+			   sizeof(((struct ctl_conf_boot_rule *)NULL)->vendor_prefix) - 1),
+    CYAML_FIELD_STRING_PTR("file", PTR, struct y_rule, file, 0, CTL_MAX_NAME - 1),
+    CYAML_FIELD_STRING_PTR("next_server", PTR | OPT, struct y_rule, next_server, 0, STR_TOKEN),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_rule_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_rule, y_rule_fields),
+};
+
+static const cyaml_schema_field_t y_tftp_fields[] = {
+    CYAML_FIELD_UINT_PTR("max_blksize", OPT, struct y_tftp, max_blksize),
+    CYAML_FIELD_UINT_PTR("max_window", OPT, struct y_tftp, max_window),
+    CYAML_FIELD_UINT_PTR("timeout_ms", OPT, struct y_tftp, timeout_ms),
+    CYAML_FIELD_UINT_PTR("retries", OPT, struct y_tftp, retries),
+    CYAML_FIELD_UINT_PTR("max_sessions", OPT, struct y_tftp, max_sessions),
+    CYAML_FIELD_UINT_PTR("per_source", OPT, struct y_tftp, per_source),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t y_image_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", PTR, struct y_image, name, 0, BF_TFTP_MAX_NAME),
+    CYAML_FIELD_STRING_PTR("file", PTR | OPT, struct y_image, file, 0, PATH_MAX - 1),
+    CYAML_FIELD_STRING_PTR("content", PTR | OPT, struct y_image, content, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_image_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_image, y_image_fields),
+};
+
+static const cyaml_schema_field_t y_conf_fields[] = {
+    CYAML_FIELD_SEQUENCE("interfaces", PTR, struct y_conf, interfaces, &y_iface_schema, 1,
+			 CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("dhcp4", OPT, struct y_conf, dhcp4, y_dhcp4_fields),
+    CYAML_FIELD_SEQUENCE("boot", PTR | OPT, struct y_conf, boot, &y_rule_schema, 0,
+			 CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("tftp", OPT, struct y_conf, tftp, y_tftp_fields),
+    CYAML_FIELD_SEQUENCE("images", PTR | OPT, struct y_conf, images, &y_image_schema, 0,
+			 CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_conf_schema = {
+    CYAML_VALUE_MAPPING(PTR, struct y_conf, y_conf_fields),
+};
+
+/* ------------------------------------------------------------------------ */
+/* One load: the input, the first error, and the node positions of pass 2. */
+
+struct node {
+	char *path;
+	const cyaml_schema_value_t *schema;
+	unsigned line, col;   /* the value, 1-based */
+	unsigned kline, kcol; /* its key when it is a mapping value, else 0 */
+};
+
+struct ld {
+	const char *name;
+	const char *buf;
+	size_t len;
+	char *err;
+	size_t errlen;
+	struct node *nodes;
+	size_t n_nodes, cap_nodes;
+	char path[CONF_MAX_PATH]; /* pass 2: path of the node being walked */
+	size_t path_len;
+	char qpath[CONF_MAX_PATH]; /* pass 3: path being asked about */
+	char show[2][80];          /* user text made printable for messages */
+	unsigned show_i;
+	char *dir; /* directory of the config, for relative image paths */
+};
+
+static int __attribute__((format(printf, 4, 5)))
+fail_at(struct ld *ld, unsigned line, unsigned col, const char *fmt, ...)
+{
+	if (!ld->err || !ld->errlen)
+		return -1;
+	int n =
+	    snprintf(ld->err, ld->errlen, "%s:%u:%u: ", ld->name, line ? line : 1, col ? col : 1);
+	if (n >= 0 && (size_t)n < ld->errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* User text for a message: control bytes replaced, cut at 64 bytes. */
+static const char *
+shown(struct ld *ld, const char *s, size_t len)
+{
+	char *o = ld->show[ld->show_i++ & 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n < 64; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		o[n++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+	}
+	if (len > 64) {
+		memcpy(o + n, "...", 3);
+		n += 3;
+	}
+	o[n] = '\0';
+	return o;
+}
+
+static const char *
+shows(struct ld *ld, const char *s)
+{
+	return shown(ld, s, strlen(s));
+}
+
+static const struct node *
+node_find(const struct ld *ld, const char *path)
+{
+	for (size_t i = 0; i < ld->n_nodes; i++)
+		if (!strcmp(ld->nodes[i].path, path))
+			return &ld->nodes[i];
+	return NULL;
+}
+
+/* The last component of a path, for messages: "pools[1]", "lease_time". */
+static const char *
+path_label(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot ? dot + 1 : path;
+}
+
+static const char *__attribute__((format(printf, 2, 3))) pathf(struct ld *ld, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ld->qpath, sizeof(ld->qpath), fmt, ap);
+	va_end(ap);
+	return ld->qpath;
+}
+
+/*
+ * Fail at the node with this path (its key with at_key, when it has one). A
+ * path not in the file (an absent optional key) falls back to its parent.
+ */
+static int __attribute__((format(printf, 4, 5)))
+fail_node(struct ld *ld, const char *path, bool at_key, const char *fmt, ...)
+{
+	char p[CONF_MAX_PATH], msg[512];
+	const struct node *nd = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p, sizeof(p), "%s", path);
+	for (;;) {
+		nd = node_find(ld, p);
+		if (nd || !p[0])
+			break;
+		char *cut = strrchr(p, '.');
+		char *br = strrchr(p, '[');
+		if (br > cut)
+			cut = br;
+		if (cut)
+			*cut = '\0';
+		else
+			p[0] = '\0';
+	}
+	if (!nd)
+		return fail_at(ld, 1, 1, "%s", msg);
+	if (at_key && nd->kline)
+		return fail_at(ld, nd->kline, nd->kcol, "%s", msg);
+	return fail_at(ld, nd->line, nd->col, "%s", msg);
+}
+
+static unsigned
+node_line(struct ld *ld, const char *path)
+{
+	const struct node *nd = node_find(ld, path);
+	return nd ? nd->line : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pass 1: syntax. */
+
+static int
+yaml_fail(struct ld *ld, const yaml_parser_t *p)
+{
+	unsigned line = (unsigned)p->problem_mark.line + 1;
+	unsigned col = (unsigned)p->problem_mark.column + 1;
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return fail_at(ld, 1, 1, "out of memory");
+	if (p->error == YAML_READER_ERROR) {
+		/* Encoding errors carry a byte offset, not a mark. */
+		size_t off = p->problem_offset < ld->len ? p->problem_offset : ld->len;
+		line = 1;
+		col = 1;
+		for (size_t i = 0; i < off; i++) {
+			if (ld->buf[i] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+		}
+	}
+	if (p->context)
+		return fail_at(ld, line, col, "YAML syntax error: %s (%s at line %u)",
+			       p->problem ? p->problem : "?", p->context,
+			       (unsigned)p->context_mark.line + 1);
+	return fail_at(ld, line, col, "YAML syntax error: %s", p->problem ? p->problem : "?");
+}
+
+static int
+syntax_pass(struct ld *ld)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	unsigned docs = 0;
+	int rc = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return fail_at(ld, 1, 1, "out of memory");
+	yaml_parser_set_input_string(&p, (const unsigned char *)ld->buf, ld->len);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			rc = yaml_fail(ld, &p);
+			break;
+		}
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_DOCUMENT_START_EVENT && ++docs > 1)
+			rc = fail_at(ld, (unsigned)ev.start_mark.line + 1,
+				     (unsigned)ev.start_mark.column + 1,
+				     "only one YAML document is allowed");
+		yaml_event_delete(&ev);
+		if (rc || t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&p);
+	if (!rc && !docs)
+		rc =
+		    fail_at(ld, 1, 1, "empty configuration (expected a mapping with 'interfaces')");
+	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pass 2: the events against the schema; records node positions. */
+
+static size_t path_push(struct ld *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static size_t
+path_push(struct ld *ld, const char *fmt, ...)
+{
+	size_t old = ld->path_len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(ld->path + old, sizeof(ld->path) - old, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		ld->path_len =
+		    old + (size_t)n < sizeof(ld->path) ? old + (size_t)n : sizeof(ld->path) - 1;
+	return old;
+}
+
+static void
+path_pop(struct ld *ld, size_t old)
+{
+	ld->path_len = old;
+	ld->path[old] = '\0';
+}
+
+static int
+node_add(struct ld *ld, const cyaml_schema_value_t *s, const yaml_mark_t *m, const yaml_mark_t *key)
+{
+	if (ld->n_nodes == ld->cap_nodes) {
+		size_t cap = ld->cap_nodes ? ld->cap_nodes * 2 : 64;
+		struct node *nn = realloc(ld->nodes, cap * sizeof(*nn));
+		if (!nn)
+			return fail_at(ld, 1, 1, "out of memory");
+		ld->nodes = nn;
+		ld->cap_nodes = cap;
+	}
+	struct node *nd = &ld->nodes[ld->n_nodes];
+	nd->path = strdup(ld->path);
+	if (!nd->path)
+		return fail_at(ld, 1, 1, "out of memory");
+	nd->schema = s;
+	nd->line = (unsigned)m->line + 1;
+	nd->col = (unsigned)m->column + 1;
+	nd->kline = key ? (unsigned)key->line + 1 : 0;
+	nd->kcol = key ? (unsigned)key->column + 1 : 0;
+	ld->n_nodes++;
+	return 0;
+}
+
+static int
+next_event(struct ld *ld, yaml_parser_t *p, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(p, ev))
+		return yaml_fail(ld, p);
+	return 0;
+}
+
+static int
+fail_ev(struct ld *ld, const yaml_event_t *ev, const char *what)
+{
+	const char *label = ld->path[0] ? path_label(ld->path) : NULL;
+
+	if (!label)
+		return fail_at(ld, (unsigned)ev->start_mark.line + 1,
+			       (unsigned)ev->start_mark.column + 1, "the top level must be %s",
+			       what);
+	return fail_at(ld, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
+		       "invalid value for '%s': expected %s", label, what);
+}
+
+static const char *
+kind_word(const cyaml_schema_value_t *s)
+{
+	switch (s->type) {
+	case CYAML_UINT:
+		return "a number";
+	case CYAML_ENUM:
+		return "true or false";
+	case CYAML_STRING:
+		return "a string";
+	case CYAML_MAPPING:
+		return "a mapping";
+	case CYAML_SEQUENCE:
+	case CYAML_SEQUENCE_FIXED:
+		return "a list";
+	default:
+		return "a value";
+	}
+}
+
+/* Decimal only: cyaml would also take "0x10", "010" (8), "1e3" (1), "-1". */
+static bool
+uint_ok(const char *s, size_t len, uint32_t size)
+{
+	uint64_t v = 0, max = size >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * size)) - 1;
+
+	if (!len || len > 20 || (s[0] == '0' && len > 1))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	return true;
+}
+
+static int walk_node(struct ld *ld, yaml_parser_t *p, const cyaml_schema_value_t *s,
+		     const yaml_event_t *ev, const yaml_mark_t *key);
+
+static int
+walk_mapping(struct ld *ld, yaml_parser_t *p, const cyaml_schema_value_t *s,
+	     const yaml_event_t *start)
+{
+	const cyaml_schema_field_t *f = s->mapping.fields;
+	uint64_t seen = 0;
+	yaml_event_t k, v;
+	int rc;
+
+	for (;;) {
+		if (next_event(ld, p, &k))
+			return -1;
+		if (k.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&k);
+			break;
+		}
+		if (k.type != YAML_SCALAR_EVENT) {
+			rc = fail_at(ld, (unsigned)k.start_mark.line + 1,
+				     (unsigned)k.start_mark.column + 1,
+				     "mapping keys must be plain words");
+			yaml_event_delete(&k);
+			return rc;
+		}
+		const char *kt = (const char *)k.data.scalar.value;
+		size_t kl = k.data.scalar.length, i;
+		for (i = 0; f[i].key; i++)
+			if (strlen(f[i].key) == kl && !memcmp(f[i].key, kt, kl))
+				break;
+		rc = 0;
+		if (!f[i].key)
+			rc = fail_at(ld, (unsigned)k.start_mark.line + 1,
+				     (unsigned)k.start_mark.column + 1, "unexpected key '%s'",
+				     shown(ld, kt, kl));
+		else if (seen & (UINT64_C(1) << i))
+			rc = fail_at(ld, (unsigned)k.start_mark.line + 1,
+				     (unsigned)k.start_mark.column + 1, "duplicate key '%s'",
+				     f[i].key);
+		yaml_mark_t km = k.start_mark;
+		yaml_event_delete(&k);
+		if (rc)
+			return rc;
+		seen |= UINT64_C(1) << i;
+
+		size_t old = path_push(ld, ld->path_len ? ".%s" : "%s", f[i].key);
+		if (next_event(ld, p, &v)) {
+			path_pop(ld, old);
+			return -1;
+		}
+		rc = walk_node(ld, p, &f[i].value, &v, &km);
+		yaml_event_delete(&v);
+		path_pop(ld, old);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; f[i].key; i++) {
+		if ((seen & (UINT64_C(1) << i)) || (f[i].value.flags & CYAML_FLAG_OPTIONAL))
+			continue;
+		unsigned line = (unsigned)start->start_mark.line + 1;
+		unsigned col = (unsigned)start->start_mark.column + 1;
+		if (ld->path_len)
+			return fail_at(ld, line, col, "missing required key '%s' in '%s'", f[i].key,
+				       path_label(ld->path));
+		return fail_at(ld, line, col, "missing required key '%s'", f[i].key);
+	}
+	return 0;
+}
+
+static int
+walk_sequence(struct ld *ld, yaml_parser_t *p, const cyaml_schema_value_t *s,
+	      const yaml_event_t *start)
+{
+	yaml_event_t e;
+	uint32_t n = 0;
+	int rc;
+
+	for (;;) {
+		if (next_event(ld, p, &e))
+			return -1;
+		if (e.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&e);
+			break;
+		}
+		if (n >= s->sequence.max) {
+			rc = fail_at(ld, (unsigned)e.start_mark.line + 1,
+				     (unsigned)e.start_mark.column + 1,
+				     "too many entries in '%s' (at most %u)", path_label(ld->path),
+				     s->sequence.max);
+			yaml_event_delete(&e);
+			return rc;
+		}
+		size_t old = path_push(ld, "[%u]", n);
+		rc = walk_node(ld, p, s->sequence.entry, &e, NULL);
+		yaml_event_delete(&e);
+		path_pop(ld, old);
+		if (rc)
+			return rc;
+		n++;
+	}
+	if (n < s->sequence.min)
+		return fail_at(ld, (unsigned)start->start_mark.line + 1,
+			       (unsigned)start->start_mark.column + 1,
+			       "'%s' needs at least %u entr%s", path_label(ld->path),
+			       s->sequence.min, s->sequence.min == 1 ? "y" : "ies");
+	return 0;
+}
+
+static int
+walk_scalar(struct ld *ld, const cyaml_schema_value_t *s, const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	unsigned line = (unsigned)ev->start_mark.line + 1;
+	unsigned col = (unsigned)ev->start_mark.column + 1;
+	const char *label = path_label(ld->path);
+
+	switch (s->type) {
+	case CYAML_UINT:
+		if (!uint_ok(v, len, s->data_size))
+			return fail_at(
+			    ld, line, col,
+			    "invalid value for '%s': expected a decimal number, got '%s'", label,
+			    shown(ld, v, len));
+		return 0;
+	case CYAML_ENUM:
+		for (uint32_t i = 0; i < s->enumeration.count; i++) {
+			const char *w = s->enumeration.strings[i].str;
+			if (strlen(w) == len && !strncasecmp(w, v, len))
+				return 0;
+		}
+		return fail_at(ld, line, col,
+			       "invalid value for '%s': expected true or false, got '%s'", label,
+			       shown(ld, v, len));
+	case CYAML_STRING:
+		if (memchr(v, '\0', len))
+			return fail_at(ld, line, col, "invalid value for '%s': contains a NUL byte",
+				       label);
+		if (len < s->string.min)
+			return fail_at(ld, line, col, "invalid value for '%s': empty", label);
+		if (s->string.max != CYAML_UNLIMITED && len > s->string.max)
+			return fail_at(ld, line, col,
+				       "invalid value for '%s': too long (at most %u characters)",
+				       label, s->string.max);
+		return 0;
+	default:
+		return fail_at(ld, line, col, "internal error: unsupported schema type %d",
+			       (int)s->type);
+	}
+}
+
+static int
+walk_node(struct ld *ld, yaml_parser_t *p, const cyaml_schema_value_t *s, const yaml_event_t *ev,
+	  const yaml_mark_t *key)
+{
+	if (ev->type == YAML_ALIAS_EVENT)
+		return fail_at(ld, (unsigned)ev->start_mark.line + 1,
+			       (unsigned)ev->start_mark.column + 1, "aliases are not supported");
+	if (node_add(ld, s, &ev->start_mark, key))
+		return -1;
+	switch (s->type) {
+	case CYAML_MAPPING:
+		if (ev->type != YAML_MAPPING_START_EVENT)
+			return fail_ev(ld, ev, "a mapping");
+		return walk_mapping(ld, p, s, ev);
+	case CYAML_SEQUENCE:
+	case CYAML_SEQUENCE_FIXED:
+		if (ev->type != YAML_SEQUENCE_START_EVENT)
+			return fail_ev(ld, ev, "a list");
+		return walk_sequence(ld, p, s, ev);
+	default:
+		if (ev->type != YAML_SCALAR_EVENT)
+			return fail_ev(ld, ev, kind_word(s));
+		return walk_scalar(ld, s, ev);
+	}
+}
+
+static int
+schema_pass(struct ld *ld)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int rc = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return fail_at(ld, 1, 1, "out of memory");
+	yaml_parser_set_input_string(&p, (const unsigned char *)ld->buf, ld->len);
+	/* Pass 1 saw STREAM_START, DOCUMENT_START and a root node. */
+	for (int i = 0; i < 2 && !rc; i++) {
+		rc = next_event(ld, &p, &ev);
+		if (!rc)
+			yaml_event_delete(&ev);
+	}
+	if (!rc && !(rc = next_event(ld, &p, &ev))) {
+		if (ev.type == YAML_SCALAR_EVENT && ev.data.scalar.length == 0)
+			rc = fail_at(ld, (unsigned)ev.start_mark.line + 1,
+				     (unsigned)ev.start_mark.column + 1,
+				     "empty configuration (expected a mapping with 'interfaces')");
+		else
+			rc = walk_node(ld, &p, &y_conf_schema, &ev, NULL);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pass 3a: libcyaml. */
+
+struct cy_log {
+	char msg[256];      /* the first error message */
+	unsigned line, col; /* innermost backtrace frame, 0 if none */
+};
+
+static void __attribute__((format(printf, 3, 0)))
+cy_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+	struct cy_log *cl = ctx;
+	char line[512];
+
+	if (level < CYAML_LOG_ERROR)
+		return;
+	vsnprintf(line, sizeof(line), fmt, args);
+	line[strcspn(line, "\n")] = '\0';
+	const char *pos = strstr(line, "(line: ");
+	if (pos) {
+		unsigned l, c;
+		if (!cl->line && sscanf(pos, "(line: %u, column: %u)", &l, &c) == 2) {
+			cl->line = l;
+			cl->col = c;
+		}
+		return;
+	}
+	if (strstr(line, "Backtrace:") || cl->msg[0])
+		return;
+	const char *m = !strncmp(line, "Load: ", 6) ? line + 6 : line;
+	snprintf(cl->msg, sizeof(cl->msg), "%.200s", m);
+}
+
+static int
+cyaml_pass(struct ld *ld, struct y_conf **y, const cyaml_config_t *cfg, struct cy_log *cl)
+{
+	cyaml_err_t e = cyaml_load_data((const uint8_t *)ld->buf, ld->len, cfg, &y_conf_schema,
+					(cyaml_data_t **)y, NULL);
+	if (e == CYAML_OK && *y)
+		return 0;
+	if (e == CYAML_OK)
+		return fail_at(ld, 1, 1,
+			       "empty configuration (expected a mapping with 'interfaces')");
+	if (e == CYAML_ERR_OOM)
+		return fail_at(ld, 1, 1, "out of memory");
+	/* Pass 2 should have caught it: name the node at the backtrace's position. */
+	const char *label = NULL;
+	for (size_t i = 0; cl->line && i < ld->n_nodes; i++)
+		if (ld->nodes[i].line == cl->line && ld->nodes[i].col == cl->col)
+			label = path_label(ld->nodes[i].path);
+	if (label && label[0])
+		return fail_at(ld, cl->line, cl->col, "invalid value for '%s' (%s)", label,
+			       cl->msg[0] ? cl->msg : cyaml_strerror(e));
+	return fail_at(ld, cl->line, cl->col, "%s", cl->msg[0] ? cl->msg : cyaml_strerror(e));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pass 3b: meaning, and conversion into struct ctl_conf. */
+
+/* Overlap finding by sort and sweep: intervals [lo, hi], ord = document order. */
+struct span {
+	uint64_t lo, hi;
+	size_t ord;
+};
+
+static int
+span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/*
+ * Among overlapping pairs, the later member (in document order) that comes
+ * first; *first gets the other member. Returns SIZE_MAX when none overlap.
+ * Sorts v.
+ */
+static size_t
+span_overlap(struct span *v, size_t n, size_t *first)
+{
+	size_t best = SIZE_MAX, cur = 0;
+
+	if (n < 2)
+		return SIZE_MAX;
+	qsort(v, n, sizeof(*v), span_cmp);
+	for (size_t i = 1; i < n; i++) {
+		if (v[i].lo <= v[cur].hi) {
+			size_t a = v[i].ord, b = v[cur].ord;
+			size_t later = a > b ? a : b;
+			if (later < best) {
+				best = later;
+				*first = a > b ? b : a;
+			}
+		}
+		if (v[i].hi > v[cur].hi)
+			cur = i;
+	}
+	return best;
+}
+
+static uint32_t
+prefix_mask(unsigned prefix)
+{
+	return prefix ? ~UINT32_C(0) << (32 - prefix) : 0;
+}
+
+/* "a.b.c.d/n", prefix 0..32, no leading zeros. */
+static int
+cidr_parse(const char *s, uint32_t *ip, uint8_t *prefix)
+{
+	const char *slash = strchr(s, '/');
+	char a[16];
+	size_t al = slash ? (size_t)(slash - s) : 0;
+
+	if (!slash || al >= sizeof(a))
+		return -1;
+	memcpy(a, s, al);
+	a[al] = '\0';
+	if (bf_ip4_parse(a, ip))
+		return -1;
+	const char *d = slash + 1;
+	size_t dl = strlen(d);
+	if (!dl || dl > 2 || (dl == 2 && d[0] == '0') || d[0] < '0' || d[0] > '9' ||
+	    (dl == 2 && (d[1] < '0' || d[1] > '9')))
+		return -1;
+	unsigned v = (unsigned)atoi(d);
+	if (v > 32)
+		return -1;
+	*prefix = (uint8_t)v;
+	return 0;
+}
+
+static void
+trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	while (s[i] == ' ' || s[i] == '\t')
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+/* "a-b", blanks around '-' allowed. */
+static int
+range_parse(const char *s, uint32_t *first, uint32_t *last)
+{
+	char a[STR_TOKEN + 1], b[STR_TOKEN + 1];
+	const char *dash = strchr(s, '-');
+
+	if (!dash || (size_t)(dash - s) > STR_TOKEN || strlen(dash + 1) > STR_TOKEN)
+		return -1;
+	memcpy(a, s, (size_t)(dash - s));
+	a[dash - s] = '\0';
+	strcpy(b, dash + 1);
+	trim(a);
+	trim(b);
+	return bf_ip4_parse(a, first) || bf_ip4_parse(b, last) ? -1 : 0;
+}
+
+/* A unicast MAC as a 48-bit number, for duplicate finding. */
+static int
+mac_parse_unicast(const char *s, uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	if (bf_mac_parse(s, mac) || bf_mac_is_multicast(mac) || !memcmp(mac, zero, 6))
+		return -1;
+	return 0;
+}
+
+static uint64_t
+mac_u64(const uint8_t mac[6])
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 6; i++)
+		v = v << 8 | mac[i];
+	return v;
+}
+
+/* Host and domain names: letters, digits, '-' and '.', not starting or ending with '-'/'.'. */
+static bool
+dns_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || s[0] == '-' || s[0] == '.' || s[n - 1] == '-' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+		if (!ok || (ch == '.' && s[i + 1] == '.'))
+			return false;
+	}
+	return true;
+}
+
+static bool
+printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* An optional number with default and bounds, checked at path. */
+static int
+num(struct ld *ld, const char *path, const uint64_t *v, uint64_t def, uint64_t lo, uint64_t hi,
+    uint64_t *out)
+{
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	if (*v < lo || *v > hi)
+		return fail_node(ld, path, false,
+				 "'%s' must be between %" PRIu64 " and %" PRIu64 ", got %" PRIu64,
+				 path_label(path), lo, hi, *v);
+	*out = *v;
+	return 0;
+}
+
+static int
+ip_at(struct ld *ld, const char *path, const char *s, uint32_t *ip)
+{
+	if (bf_ip4_parse(s, ip))
+		return fail_node(ld, path, false, "invalid IPv4 address '%s' for '%s'",
+				 shows(ld, s), path_label(path));
+	return 0;
+}
+
+static int
+conv_ifaces(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	struct span *sp;
+	size_t first, dup;
+
+	c->ifaces = calloc(y->interfaces_count, sizeof(*c->ifaces));
+	sp = calloc(y->interfaces_count, sizeof(*sp));
+	if (!c->ifaces || !sp) {
+		free(sp);
+		return fail_at(ld, 1, 1, "out of memory");
+	}
+	c->n_ifaces = y->interfaces_count;
+	for (size_t i = 0; i < c->n_ifaces; i++) {
+		const struct y_iface *yi = &y->interfaces[i];
+		struct ctl_conf_iface *ci = &c->ifaces[i];
+		uint64_t v;
+
+		if (num(ld, pathf(ld, "interfaces[%zu].port", i), &yi->port, 0, 0, UINT16_MAX, &v))
+			goto fail;
+		ci->port = (uint16_t)v;
+		sp[i] = (struct span){v, v, i};
+		if (cidr_parse(yi->ipv4, &ci->ip4, &ci->prefix4) || ci->prefix4 == 0) {
+			fail_node(ld, pathf(ld, "interfaces[%zu].ipv4", i), false,
+				  "invalid value for 'ipv4': expected address/prefix "
+				  "(like 192.168.77.1/24), got '%s'",
+				  shows(ld, yi->ipv4));
+			goto fail;
+		}
+		if (ci->ip4 == 0 || ci->ip4 >> 28 >= 0xe || ci->ip4 >> 24 == 127) {
+			fail_node(ld, pathf(ld, "interfaces[%zu].ipv4", i), false,
+				  "'%s' is not a usable interface address", shows(ld, yi->ipv4));
+			goto fail;
+		}
+		if (yi->mac) {
+			if (mac_parse_unicast(yi->mac, ci->mac)) {
+				fail_node(ld, pathf(ld, "interfaces[%zu].mac", i), false,
+					  "invalid unicast MAC address '%s'", shows(ld, yi->mac));
+				goto fail;
+			}
+			ci->has_mac = true;
+		}
+		if (num(ld, pathf(ld, "interfaces[%zu].mtu", i), yi->mtu, 1500, 576, 9000, &v))
+			goto fail;
+		ci->mtu = (uint16_t)v;
+	}
+	dup = span_overlap(sp, c->n_ifaces, &first);
+	if (dup != SIZE_MAX) {
+		unsigned l = node_line(ld, pathf(ld, "interfaces[%zu]", first));
+		fail_node(ld, pathf(ld, "interfaces[%zu].port", dup), false,
+			  "duplicate interface port %u (first at line %u)", c->ifaces[dup].port, l);
+		goto fail;
+	}
+	free(sp);
+	return 0;
+fail:
+	free(sp);
+	return -1;
+}
+
+/* Image names, sorted, for uniqueness and for boot file references. */
+struct name_ref {
+	const char *name;
+	size_t ord;
+};
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	if (r)
+		return r;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+static bool
+image_known(const struct name_ref *names, size_t n, const char *file)
+{
+	char canon[BF_TFTP_MAX_NAME + 1];
+
+	if (bf_tftp_canon_name(file, strlen(file), canon, sizeof(canon)) < 0)
+		return false;
+	struct name_ref key = {canon, 0};
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(names[mid].name, key.name);
+		if (!r)
+			return true;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* A boot file must be a configured image or a URL ("://"). */
+static int
+boot_file_check(struct ld *ld, const char *path, const char *file, const struct name_ref *names,
+		size_t n_names)
+{
+	if (!file[0] || !printable(file))
+		return fail_node(ld, path, false, "invalid boot file name '%s'", shows(ld, file));
+	if (strstr(file, "://") || image_known(names, n_names, file))
+		return 0;
+	return fail_node(ld, path, false, "boot file '%s' is not a configured image (nor a URL)",
+			 shows(ld, file));
+}
+
+static char *
+join_path(const char *dir, const char *file)
+{
+	size_t dl = strlen(dir), fl = strlen(file);
+	char *p = malloc(dl + fl + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	p[dl] = '/';
+	memcpy(p + dl + 1, file, fl + 1);
+	return p;
+}
+
+static int
+image_file(struct ld *ld, size_t i, const char *file, char **out)
+{
+	const char *path = pathf(ld, "images[%zu].file", i);
+	struct stat st;
+	char *abs;
+	int fd;
+
+	if (!file[0])
+		return fail_node(ld, path, false, "invalid value for 'file': empty");
+	abs = file[0] == '/' ? strdup(file) : join_path(ld->dir, file);
+	if (!abs)
+		return fail_at(ld, 1, 1, "out of memory");
+	fd = open(abs, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int e = errno;
+		fail_node(ld, path, false, "cannot open image file '%s' (%s)", shows(ld, abs),
+			  strerror(e));
+		free(abs);
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		fail_node(ld, path, false, "image file '%s' is not a regular file", shows(ld, abs));
+		close(fd);
+		free(abs);
+		return -1;
+	}
+	close(fd);
+	*out = abs;
+	return 0;
+}
+
+static int
+conv_images(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, struct name_ref **names_out)
+{
+	struct name_ref *names;
+	size_t n = y->images_count;
+
+	c->images = calloc(n ? n : 1, sizeof(*c->images));
+	names = calloc(n ? n : 1, sizeof(*names));
+	if (!c->images || !names) {
+		free(names);
+		return fail_at(ld, 1, 1, "out of memory");
+	}
+	c->n_images = n;
+	*names_out = names;
+	for (size_t i = 0; i < n; i++) {
+		const struct y_image *yi = &y->images[i];
+		struct ctl_conf_image *ci = &c->images[i];
+		char canon[BF_TFTP_MAX_NAME + 1];
+		int cl = bf_tftp_canon_name(yi->name, strlen(yi->name), canon, sizeof(canon));
+
+		if (cl < 0)
+			return fail_node(ld, pathf(ld, "images[%zu].name", i), false,
+					 "invalid image name '%s' (empty, a '..' component, '\\' "
+					 "or control characters)",
+					 shows(ld, yi->name));
+		if ((size_t)cl >= sizeof(ci->name))
+			return fail_node(ld, pathf(ld, "images[%zu].name", i), false,
+					 "image name '%s' too long (at most %d characters)",
+					 shows(ld, yi->name), CTL_MAX_NAME - 1);
+		memcpy(ci->name, canon, (size_t)cl + 1);
+		names[i] = (struct name_ref){ci->name, i};
+		if (!yi->file == !yi->content) {
+			if (yi->file)
+				return fail_node(ld, pathf(ld, "images[%zu].content", i), true,
+						 "image '%s' has both 'file' and 'content' "
+						 "(exactly one is needed)",
+						 ci->name);
+			return fail_node(ld, pathf(ld, "images[%zu]", i), false,
+					 "image '%s' needs 'file' or 'content'", ci->name);
+		}
+		if (yi->content) {
+			ci->content_len = strlen(yi->content);
+			ci->content = malloc(ci->content_len + 1);
+			if (!ci->content)
+				return fail_at(ld, 1, 1, "out of memory");
+			memcpy(ci->content, yi->content, ci->content_len + 1);
+		} else if (image_file(ld, i, yi->file, &ci->path)) {
+			return -1;
+		}
+	}
+	if (n > 1) {
+		size_t dup = SIZE_MAX, first = 0;
+		qsort(names, n, sizeof(*names), name_cmp);
+		for (size_t i = 1; i < n; i++) {
+			if (strcmp(names[i].name, names[i - 1].name))
+				continue;
+			if (names[i].ord < dup) {
+				dup = names[i].ord;
+				first = names[i - 1].ord;
+			}
+		}
+		if (dup != SIZE_MAX) {
+			unsigned l = node_line(ld, pathf(ld, "images[%zu]", first));
+			return fail_node(ld, pathf(ld, "images[%zu].name", dup), false,
+					 "duplicate image name '%s' (first at line %u)",
+					 c->images[dup].name, l);
+		}
+	}
+	return 0;
+}
+
+static int
+addr_list(struct ld *ld, size_t si, const char *key, char **v, unsigned n, uint32_t *out,
+	  uint8_t *n_out)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (ip_at(ld, pathf(ld, "dhcp4.subnets[%zu].%s[%u]", si, key, i), v[i], &out[i]))
+			return -1;
+	*n_out = (uint8_t)n;
+	return 0;
+}
+
+static int
+conv_ranges(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf_subnet *cs)
+{
+	uint32_t mask = prefix_mask(cs->prefix), bcast = cs->net | ~mask;
+	struct span *sp;
+	size_t first, dup;
+
+	cs->ranges = calloc(ys->pools_count ? ys->pools_count : 1, sizeof(*cs->ranges));
+	sp = calloc(ys->pools_count ? ys->pools_count : 1, sizeof(*sp));
+	if (!cs->ranges || !sp) {
+		free(sp);
+		return fail_at(ld, 1, 1, "out of memory");
+	}
+	cs->n_ranges = ys->pools_count;
+	for (size_t j = 0; j < cs->n_ranges; j++) {
+		struct ctl_conf_range *r = &cs->ranges[j];
+		const char *path = pathf(ld, "dhcp4.subnets[%zu].pools[%zu]", si, j);
+		const char *txt = ys->pools[j];
+
+		if (range_parse(txt, &r->first, &r->last)) {
+			fail_node(ld, path, false,
+				  "invalid pool '%s' (expected \"first-last\", "
+				  "like 192.168.77.100-192.168.77.199)",
+				  shows(ld, txt));
+			goto fail;
+		}
+		if (r->first > r->last) {
+			fail_node(ld, path, false, "invalid pool '%s': first address above last",
+				  shows(ld, txt));
+			goto fail;
+		}
+		bool in = (r->first & mask) == cs->net && (r->last & mask) == cs->net;
+		/* /31 and /32 have no network or broadcast address (RFC 3021). */
+		if (in && cs->prefix <= 30 && (r->first == cs->net || r->last == bcast))
+			in = false;
+		if (!in) {
+			fail_node(ld, path, false,
+				  "pool '%s' is outside the usable addresses of "
+				  "subnet '%s'",
+				  shows(ld, txt), shows(ld, ys->subnet));
+			goto fail;
+		}
+		sp[j] = (struct span){r->first, r->last, j};
+	}
+	dup = span_overlap(sp, cs->n_ranges, &first);
+	if (dup != SIZE_MAX) {
+		unsigned l = node_line(ld, pathf(ld, "dhcp4.subnets[%zu].pools[%zu]", si, first));
+		fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].pools[%zu]", si, dup), false,
+			  "pool '%s' overlaps pool '%s' (line %u)", shows(ld, ys->pools[dup]),
+			  shows(ld, ys->pools[first]), l);
+		goto fail;
+	}
+	free(sp);
+	return 0;
+fail:
+	free(sp);
+	return -1;
+}
+
+static int
+conv_hosts(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf_subnet *cs,
+	   const struct name_ref *names, size_t n_names)
+{
+	uint32_t mask = prefix_mask(cs->prefix), bcast = cs->net | ~mask;
+
+	cs->hosts = calloc(ys->hosts_count ? ys->hosts_count : 1, sizeof(*cs->hosts));
+	if (!cs->hosts)
+		return fail_at(ld, 1, 1, "out of memory");
+	cs->n_hosts = ys->hosts_count;
+	for (size_t j = 0; j < cs->n_hosts; j++) {
+		const struct y_host *yh = &ys->hosts[j];
+		struct ctl_conf_host *h = &cs->hosts[j];
+
+		if (yh->name) {
+			if (!dns_name_ok(yh->name))
+				return fail_node(
+				    ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].name", si, j),
+				    false,
+				    "invalid host name '%s' (letters, digits, '-' "
+				    "and '.')",
+				    shows(ld, yh->name));
+			snprintf(h->name, sizeof(h->name), "%s", yh->name);
+		}
+		if (mac_parse_unicast(yh->mac, h->mac))
+			return fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].mac", si, j),
+					 false, "invalid unicast MAC address '%s'",
+					 shows(ld, yh->mac));
+		if (yh->address) {
+			const char *path =
+			    pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].address", si, j);
+			if (ip_at(ld, path, yh->address, &h->ip))
+				return -1;
+			if ((h->ip & mask) != cs->net ||
+			    (cs->prefix <= 30 && (h->ip == cs->net || h->ip == bcast)))
+				return fail_node(ld, path, false,
+						 "host address %s is outside the "
+						 "usable addresses of subnet '%s'",
+						 shows(ld, yh->address), shows(ld, ys->subnet));
+			h->has_ip = true;
+		}
+		if (yh->boot_file) {
+			if (boot_file_check(
+				ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].boot_file", si, j),
+				yh->boot_file, names, n_names))
+				return -1;
+			snprintf(h->boot_file, sizeof(h->boot_file), "%s", yh->boot_file);
+		}
+	}
+	return 0;
+}
+
+static int
+conv_subnet(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf_subnet *cs,
+	    const struct ctl_conf *c, const struct name_ref *names, size_t n_names)
+{
+	uint64_t v;
+
+	if (cidr_parse(ys->subnet, &cs->net, &cs->prefix) || cs->prefix == 0)
+		return fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].subnet", si), false,
+				 "invalid subnet '%s' (expected network/prefix, like "
+				 "192.168.77.0/24)",
+				 shows(ld, ys->subnet));
+	if (cs->net & ~prefix_mask(cs->prefix))
+		return fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].subnet", si), false,
+				 "subnet '%s' has host bits set", shows(ld, ys->subnet));
+	if (conv_ranges(ld, si, ys, cs))
+		return -1;
+	if (ys->router && ys->routers)
+		return fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].router", si), true,
+				 "use either 'router' or 'routers', not both");
+	if (ys->router) {
+		if (ip_at(ld, pathf(ld, "dhcp4.subnets[%zu].router", si), ys->router,
+			  &cs->routers[0]))
+			return -1;
+		cs->n_routers = 1;
+	} else if (addr_list(ld, si, "routers", ys->routers, ys->routers_count, cs->routers,
+			     &cs->n_routers)) {
+		return -1;
+	}
+	if (addr_list(ld, si, "dns", ys->dns, ys->dns_count, cs->dns, &cs->n_dns) ||
+	    addr_list(ld, si, "ntp", ys->ntp, ys->ntp_count, cs->ntp, &cs->n_ntp))
+		return -1;
+	if (ys->domain) {
+		if (!dns_name_ok(ys->domain))
+			return fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].domain", si), false,
+					 "invalid domain name '%s'", shows(ld, ys->domain));
+		snprintf(cs->domain, sizeof(cs->domain), "%s", ys->domain);
+	}
+	if (ys->next_server && ip_at(ld, pathf(ld, "dhcp4.subnets[%zu].next_server", si),
+				     ys->next_server, &cs->next_server))
+		return -1;
+	if (num(ld, pathf(ld, "dhcp4.subnets[%zu].lease_time", si), ys->lease_time, 0,
+		CONF_LEASE_MIN, c->max_lease_time, &v))
+		return -1;
+	cs->lease_time = (uint32_t)v;
+	return conv_hosts(ld, si, ys, cs, names, n_names);
+}
+
+/* Subnets do not overlap; host MACs and fixed addresses are unique in the file. */
+static int
+check_unique(struct ld *ld, const struct ctl_conf *c)
+{
+	size_t n_hosts = 0, k = 0, first, dup;
+	struct span *sp, *macs, *ips;
+	size_t *where;
+	int rc = 0;
+
+	for (size_t i = 0; i < c->n_subnets; i++)
+		n_hosts += c->subnets[i].n_hosts;
+	sp = calloc(c->n_subnets + 1, sizeof(*sp));
+	macs = calloc(n_hosts + 1, sizeof(*macs));
+	ips = calloc(n_hosts + 1, sizeof(*ips));
+	where = calloc(n_hosts + 1, 2 * sizeof(*where));
+	if (!sp || !macs || !ips || !where) {
+		rc = fail_at(ld, 1, 1, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < c->n_subnets; i++) {
+		const struct ctl_conf_subnet *s = &c->subnets[i];
+		sp[i] = (struct span){s->net, s->net | ~prefix_mask(s->prefix), i};
+	}
+	dup = span_overlap(sp, c->n_subnets, &first);
+	if (dup != SIZE_MAX) {
+		char a[16], b[16];
+		unsigned l = node_line(ld, pathf(ld, "dhcp4.subnets[%zu].subnet", first));
+		rc = fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].subnet", dup), false,
+			       "subnet %s/%u overlaps subnet %s/%u (line %u)",
+			       bf_ip4_str(c->subnets[dup].net, a), c->subnets[dup].prefix,
+			       bf_ip4_str(c->subnets[first].net, b), c->subnets[first].prefix, l);
+		goto out;
+	}
+	size_t n_ips = 0;
+	for (size_t i = 0; i < c->n_subnets; i++) {
+		for (size_t j = 0; j < c->subnets[i].n_hosts; j++, k++) {
+			const struct ctl_conf_host *h = &c->subnets[i].hosts[j];
+			where[2 * k] = i;
+			where[2 * k + 1] = j;
+			uint64_t m = mac_u64(h->mac);
+			macs[k] = (struct span){m, m, k};
+			if (h->has_ip)
+				ips[n_ips++] = (struct span){h->ip, h->ip, k};
+		}
+	}
+	dup = span_overlap(macs, n_hosts, &first);
+	if (dup != SIZE_MAX) {
+		char mac[18];
+		unsigned l = node_line(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].mac",
+						 where[2 * first], where[2 * first + 1]));
+		const struct ctl_conf_host *h =
+		    &c->subnets[where[2 * dup]].hosts[where[2 * dup + 1]];
+		rc = fail_node(ld,
+			       pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].mac", where[2 * dup],
+				     where[2 * dup + 1]),
+			       false, "duplicate host MAC %s (first at line %u)",
+			       bf_mac_str(h->mac, mac), l);
+		goto out;
+	}
+	dup = span_overlap(ips, n_ips, &first);
+	if (dup != SIZE_MAX) {
+		char ip[16];
+		unsigned l = node_line(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].address",
+						 where[2 * first], where[2 * first + 1]));
+		const struct ctl_conf_host *h =
+		    &c->subnets[where[2 * dup]].hosts[where[2 * dup + 1]];
+		rc = fail_node(ld,
+			       pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].address", where[2 * dup],
+				     where[2 * dup + 1]),
+			       false, "duplicate host address %s (first at line %u)",
+			       bf_ip4_str(h->ip, ip), l);
+		goto out;
+	}
+out:
+	free(sp);
+	free(macs);
+	free(ips);
+	free(where);
+	return rc;
+}
+
+static int
+conv_dhcp4(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct name_ref *names,
+	   size_t n_names)
+{
+	const struct y_dhcp4 *d = y->dhcp4;
+	static const struct y_dhcp4 none;
+	uint64_t v;
+
+	if (!d)
+		d = &none;
+	c->authoritative = d->authoritative ? *d->authoritative != 0 : true;
+	if (num(ld, "dhcp4.lease_time", d->lease_time, 3600, CONF_LEASE_MIN, CONF_LEASE_MAX, &v))
+		return -1;
+	c->lease_time = (uint32_t)v;
+	if (num(ld, "dhcp4.max_lease_time", d->max_lease_time, 86400, CONF_LEASE_MIN,
+		CONF_LEASE_MAX, &v))
+		return -1;
+	c->max_lease_time = (uint32_t)v;
+	if (c->max_lease_time < c->lease_time)
+		return fail_node(
+		    ld, d->max_lease_time ? "dhcp4.max_lease_time" : "dhcp4.lease_time", false,
+		    "max_lease_time (%" PRIu32 ") is below lease_time (%" PRIu32 ")",
+		    c->max_lease_time, c->lease_time);
+	c->subnets = calloc(d->subnets_count ? d->subnets_count : 1, sizeof(*c->subnets));
+	if (!c->subnets)
+		return fail_at(ld, 1, 1, "out of memory");
+	c->n_subnets = d->subnets_count;
+	for (size_t i = 0; i < c->n_subnets; i++)
+		if (conv_subnet(ld, i, &d->subnets[i], &c->subnets[i], c, names, n_names))
+			return -1;
+	return check_unique(ld, c);
+}
+
+static int
+conv_rules(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct name_ref *names,
+	   size_t n_names)
+{
+	c->rules = calloc(y->boot_count ? y->boot_count : 1, sizeof(*c->rules));
+	if (!c->rules)
+		return fail_at(ld, 1, 1, "out of memory");
+	c->n_rules = y->boot_count;
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct y_rule *yr = &y->boot[i];
+		struct ctl_conf_boot_rule *r = &c->rules[i];
+
+		if (yr->name) {
+			if (!yr->name[0] || !printable(yr->name))
+				return fail_node(ld, pathf(ld, "boot[%zu].name", i), false,
+						 "invalid rule name '%s'", shows(ld, yr->name));
+			snprintf(r->name, sizeof(r->name), "%s", yr->name);
+		} else {
+			snprintf(r->name, sizeof(r->name), "rule%zu", i);
+		}
+		r->ipxe = (int8_t)(yr->ipxe ? (*yr->ipxe ? 1 : 0) : -1);
+		for (unsigned j = 0; j < yr->arch_count; j++) {
+			if (yr->arch[j] > UINT16_MAX)
+				return fail_node(
+				    ld, pathf(ld, "boot[%zu].arch[%u]", i, j), false,
+				    "'arch' codes must be between 0 and 65535, got %" PRIu64,
+				    yr->arch[j]);
+			r->arch[j] = (uint16_t)yr->arch[j];
+		}
+		r->n_arch = (uint8_t)yr->arch_count;
+		if (yr->vendor_class) {
+			if (!yr->vendor_class[0] || !printable(yr->vendor_class))
+				return fail_node(ld, pathf(ld, "boot[%zu].vendor_class", i), false,
+						 "invalid vendor_class '%s'",
+						 shows(ld, yr->vendor_class));
+			snprintf(r->vendor_prefix, sizeof(r->vendor_prefix), "%s",
+				 yr->vendor_class);
+		}
+		if (boot_file_check(ld, pathf(ld, "boot[%zu].file", i), yr->file, names, n_names))
+			return -1;
+		snprintf(r->file, sizeof(r->file), "%s", yr->file);
+		if (yr->next_server && ip_at(ld, pathf(ld, "boot[%zu].next_server", i),
+					     yr->next_server, &r->next_server))
+			return -1;
+	}
+	return 0;
+}
+
+/* The largest value a struct ctl_conf_tftp member can hold, capped at want. */
+#define FIT(member, want)                                                                          \
+	((sizeof(member) >= 8 || (want) <= (UINT64_C(1) << (8 * sizeof(member))) - 1)              \
+	     ? (uint64_t)(want)                                                                    \
+	     : (UINT64_C(1) << (8 * sizeof(member))) - 1)
+
+static int
+conv_tftp(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	static const struct y_tftp none;
+	const struct y_tftp *t = y->tftp ? y->tftp : &none;
+	struct ctl_conf_tftp *ct = &c->tftp;
+	uint64_t v;
+
+	if (t->max_blksize && *t->max_blksize == 0) {
+		ct->max_blksize = 0; /* explicit 0: from the MTU, as when absent */
+	} else {
+		if (num(ld, "tftp.max_blksize", t->max_blksize, 0, BF_TFTP_MIN_BLKSIZE,
+			BF_TFTP_MAX_BLKSIZE, &v))
+			return -1;
+		ct->max_blksize = (uint16_t)v;
+	}
+	if (num(ld, "tftp.max_window", t->max_window, 64, 1, FIT(ct->max_window, 65535), &v))
+		return -1;
+	ct->max_window = (uint16_t)v;
+	if (num(ld, "tftp.timeout_ms", t->timeout_ms, 1000, 10, FIT(ct->timeout_ms, 255000), &v))
+		return -1;
+	ct->timeout_ms = (__typeof__(ct->timeout_ms))v;
+	if (num(ld, "tftp.retries", t->retries, 5, 1, 50, &v))
+		return -1;
+	ct->retries = (uint8_t)v;
+	if (num(ld, "tftp.max_sessions", t->max_sessions, 4096, 1, 1048576, &v))
+		return -1;
+	ct->max_sessions = (uint32_t)v;
+	if (num(ld, "tftp.per_source", t->per_source, 11, 1, FIT(ct->per_source, 65535), &v))
+		return -1;
+	ct->per_source = (uint16_t)v;
+	return 0;
+}
+
+static int
+convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	struct name_ref *names = NULL;
+	int rc;
+
+	/* Images first: boot rules and hosts refer to them. */
+	rc = conv_images(ld, y, c, &names);
+	if (!rc) {
+		/* Sorted by conv_images (n > 1); a single name needs no sorting. */
+		rc = conv_ifaces(ld, y, c) || conv_dhcp4(ld, y, c, names, c->n_images) ||
+			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c)
+			 ? -1
+			 : 0;
+	}
+	free(names);
+	return rc;
+}
+
+/* The directory of the config file, absolute, for relative image paths. */
+static char *
+conf_dir(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	size_t dl = slash ? (size_t)(slash - name) : 0;
+	char *d;
+
+	if (slash && name[0] == '/') {
+		d = malloc(dl + 2);
+		if (d) {
+			memcpy(d, name, dl ? dl : 1);
+			d[dl ? dl : 1] = '\0';
+		}
+		return d;
+	}
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return NULL;
+	if (!slash)
+		return cwd;
+	d = malloc(strlen(cwd) + dl + 2);
+	if (d)
+		sprintf(d, "%s/%.*s", cwd, (int)dl, name);
+	free(cwd);
+	return d;
+}
+
+int
+ctl_conf_load_buf(const char *name, const char *buf, size_t len, struct ctl_conf **out, char *err,
+		  size_t errlen)
+{
+	struct ld *ld = calloc(1, sizeof(*ld));
+	struct cy_log cl = {.msg = ""};
+	cyaml_config_t cfg = {
+	    .log_fn = cy_log_fn,
+	    .log_ctx = &cl,
+	    .mem_fn = cyaml_mem,
+	    .log_level = CYAML_LOG_ERROR,
+	    .flags = CYAML_CFG_NO_ALIAS,
+	};
+	struct y_conf *y = NULL;
+	struct ctl_conf *c = NULL;
+	int rc = -1;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!ld) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", name ? name : "(config)");
+		return -1;
+	}
+	ld->name = name ? name : "(config)";
+	ld->buf = buf ? buf : "";
+	ld->len = buf ? len : 0;
+	ld->err = err;
+	ld->errlen = errlen;
+	if (syntax_pass(ld) || schema_pass(ld) || cyaml_pass(ld, &y, &cfg, &cl))
+		goto out;
+	ld->dir = conf_dir(ld->name);
+	c = calloc(1, sizeof(*c));
+	if (!ld->dir || !c || !(c->path = strdup(ld->name))) {
+		fail_at(ld, 1, 1, "out of memory");
+		goto out;
+	}
+	if (convert(ld, y, c))
+		goto out;
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	ctl_conf_free(c);
+	if (y)
+		cyaml_free(&cfg, &y_conf_schema, y, 0);
+	for (size_t i = 0; i < ld->n_nodes; i++)
+		free(ld->nodes[i].path);
+	free(ld->nodes);
+	free(ld->dir);
+	free(ld);
+	return rc;
+}
+
+int
+ctl_conf_load(const char *path, struct ctl_conf **out, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, e, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		e = errno;
+		goto fail;
+	}
+	if (fstat(fd, &st)) {
+		e = errno;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = EINVAL;
+		goto fail;
+	}
+	if ((uint64_t)st.st_size > CONF_MAX_FILE) {
+		e = EFBIG;
+		goto fail;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		e = ENOMEM;
+		goto fail;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	rc = ctl_conf_load_buf(path, buf, len, out, err, errlen);
+	free(buf);
+	return rc;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	if (err && errlen)
+		snprintf(err, errlen, "%s: cannot read configuration (%s)", path,
+			 e == EINVAL ? "not a regular file" : strerror(e));
+	return -1;
+}
+
+void
+ctl_conf_free(struct ctl_conf *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->ifaces);
+	for (size_t i = 0; i < c->n_subnets; i++) {
+		free(c->subnets[i].ranges);
+		free(c->subnets[i].hosts);
+	}
+	free(c->subnets);
+	free(c->rules);
+	for (size_t i = 0; i < c->n_images; i++) {
+		free(c->images[i].path);
+		free(c->images[i].content);
+	}
+	free(c->images);
+	free(c);
+}

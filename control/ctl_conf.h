@@ -75,7 +75,7 @@ struct ctl_conf_image {
 struct ctl_conf_tftp {
 	uint16_t max_blksize;	/* cap on negotiated blksize (default: from MTU) */
 	uint16_t max_window;	/* cap on windowsize (default 64) */
-	uint16_t timeout_ms;	/* retransmit timeout without a timeout option (1000) */
+	uint32_t timeout_ms;	/* retransmit timeout without a timeout option (1000) */
 	uint8_t retries;	/* retransmissions before abort (5) */
 	uint32_t max_sessions;	/* per worker (4096) */
 	uint16_t per_source;	/* concurrent transfers per client IP (11) */

@@ -41,6 +41,9 @@ classify_arp(struct bf_pkt *p, struct bf_rd *r)
 	p->arp_tpa = bf_rd_be32(r);
 	if (r->err || htype != 1 || ptype != BF_ETHERTYPE_IPV4 || hlen != 6 || plen != 4)
 		return drop(p, BF_CTR_drop_arp_malformed);
+	/* A reply goes to the sender hardware address: never to a group. */
+	if (bf_mac_is_multicast(p->arp_sha))
+		return drop(p, BF_CTR_drop_arp_malformed);
 	return BF_CLASS_ARP;
 }
 

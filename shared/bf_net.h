@@ -108,7 +108,7 @@ bf_udp4_hdr_len(const struct bf_udp4_addr *a)
 }
 
 /*
- * Write Ethernet(+VLAN)/IPv4/UDP headers into out[0..bf_udp4_hdr_len(a)) for a
+ * Write Ethernet(+VLAN)/IPv4/UDP headers (plen <= 65507) into out[0..bf_udp4_hdr_len(a)) for a
  * payload of plen bytes whose checksum partial sum is pl_sum (bf_csum_add over
  * the payload). Fills both checksums. ip_id is the IPv4 identification.
  */
@@ -129,6 +129,8 @@ int bf_arp_reply_inplace(uint8_t *frame, const struct bf_pkt *p, const uint8_t *
 /*
  * Turn an ICMP echo request into an echo reply in place. Returns 0, or -1 if
  * it is not an echo request. Addresses are swapped; checksums updated.
+ * The caller must have checked that the request was sent to our unicast
+ * address (RFC 1122 3.2.1.3: never answer from a broadcast/multicast source).
  */
 int bf_icmp4_echo_reply_inplace(uint8_t *frame, const struct bf_pkt *p, const uint8_t *our_mac);
 
