@@ -1,0 +1,22 @@
+#!/bin/bash
+# Every test tier, as CI runs it (root needed for namespaces and QEMU taps):
+#   build/       the normal build: unit, fuzz-corpus replay, integration
+#                (network namespaces + real clients), e2e (firmware in QEMU);
+#   build-asan/  ASan + UBSan build: unit tests, fuzz-corpus replay, and the
+#                integration tests again against the instrumented daemon (the
+#                harness fails a test on any sanitizer report in its log).
+# Extra arguments go to both `meson test` calls (e.g. --suite unit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[[ -f build/build.ninja ]] || meson setup build
+ninja -C build
+meson test -C build --print-errorlogs --num-processes 1 "$@"
+
+# jemalloc stays out of the sanitizer build (see control/meson.build).
+[[ -f build-asan/build.ninja ]] ||
+	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Djemalloc=false
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C build-asan --print-errorlogs --num-processes 1 --suite unit --suite fuzz \
+	--suite integration
