@@ -40,12 +40,19 @@ shell
 bf_make_random "$BF_RUN/undionly.kpxe" 70000
 bf_image_file "$BF_BOOT_BIOS" "$BF_RUN/undionly.kpxe"
 bf_image_file "$BF_BOOT_EFI" "$BF_RUN/undionly.kpxe"
-if ((QUICK)); then bf_topo_veth; else bf_topo_bridge; fi
+# With QEMU the client veth is a bridge port: the Linux client uses the bridge.
+if ((QUICK)); then
+	bf_topo_veth
+	CIF=$BF_IF_C
+else
+	bf_topo_bridge
+	CIF=$BF_BR
+fi
 bf_server_start
 
 echo
 echo "== 1. dhclient asks for an address"
-bf_dhclient_start "$BF_RUN/dh" "$BF_IF_C"
+bf_dhclient_start "$BF_RUN/dh" "$CIF"
 bf_wait_for 30 bf_dh_bound "$BF_RUN/dh" || bf_die "dhclient got no lease"
 ip_addr=$(bf_dh_env "$BF_RUN/dh" BOUND new_ip_address)
 boot=$(bf_dh_env "$BF_RUN/dh" BOUND new_filename)
@@ -54,10 +61,10 @@ echo "   address $ip_addr, router $(bf_dh_env "$BF_RUN/dh" BOUND new_routers)," 
 	"from $(bf_dh_env "$BF_RUN/dh" BOUND new_next_server)"
 
 echo "== 2. tftp-hpa downloads the boot file"
-ip -n "$BF_NS_C" addr add "$ip_addr/$BF_PREFIX" dev "$BF_IF_C"
+ip -n "$BF_NS_C" addr add "$ip_addr/$BF_PREFIX" dev "$CIF"
 (cd "$BF_RUN" && bf_in_c timeout 30 tftp "$BF_SERVER_IP" -m binary -c get "$boot" got.bin)
 cmp "$BF_RUN/got.bin" "$BF_RUN/undionly.kpxe" && echo "   $boot: $(stat -c %s "$BF_RUN/got.bin") bytes, byte-identical"
-ip -n "$BF_NS_C" addr flush dev "$BF_IF_C"
+ip -n "$BF_NS_C" addr flush dev "$CIF"
 
 if ((!QUICK)); then
 	echo "== 3. real firmware: QEMU BIOS + iPXE ROM netboots (TCG, about 20 s)"
