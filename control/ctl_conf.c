@@ -1408,6 +1408,22 @@ conv_subnet(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf
 	return conv_hosts(ld, si, ys, cs, names, n_names);
 }
 
+/*
+ * Report host number dup (where[] maps host numbers to subnet, host) as a
+ * duplicate of host number first in field key; value is its text form.
+ */
+static int
+fail_dup_host(struct ld *ld, const size_t *where, size_t first, size_t dup, const char *key,
+	      const char *what, const char *value)
+{
+	unsigned l = node_line(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].%s", where[2 * first],
+					 where[2 * first + 1], key));
+	return fail_node(ld,
+			 pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].%s", where[2 * dup],
+			       where[2 * dup + 1], key),
+			 false, "duplicate host %s %s (first at line %u)", what, value, l);
+}
+
 /* Subnets do not overlap; host MACs and fixed addresses are unique in the file. */
 static int
 check_unique(struct ld *ld, const struct ctl_conf *c)
@@ -1456,29 +1472,15 @@ check_unique(struct ld *ld, const struct ctl_conf *c)
 	dup = span_overlap(macs, n_hosts, &first);
 	if (dup != SIZE_MAX) {
 		char mac[18];
-		unsigned l = node_line(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].mac",
-						 where[2 * first], where[2 * first + 1]));
-		const struct ctl_conf_host *h =
-		    &c->subnets[where[2 * dup]].hosts[where[2 * dup + 1]];
-		rc = fail_node(ld,
-			       pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].mac", where[2 * dup],
-				     where[2 * dup + 1]),
-			       false, "duplicate host MAC %s (first at line %u)",
-			       bf_mac_str(h->mac, mac), l);
+		const struct ctl_conf_host *h = &c->subnets[where[2 * dup]].hosts[where[2 * dup + 1]];
+		rc = fail_dup_host(ld, where, first, dup, "mac", "MAC", bf_mac_str(h->mac, mac));
 		goto out;
 	}
 	dup = span_overlap(ips, n_ips, &first);
 	if (dup != SIZE_MAX) {
 		char ip[16];
-		unsigned l = node_line(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].address",
-						 where[2 * first], where[2 * first + 1]));
-		const struct ctl_conf_host *h =
-		    &c->subnets[where[2 * dup]].hosts[where[2 * dup + 1]];
-		rc = fail_node(ld,
-			       pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].address", where[2 * dup],
-				     where[2 * dup + 1]),
-			       false, "duplicate host address %s (first at line %u)",
-			       bf_ip4_str(h->ip, ip), l);
+		const struct ctl_conf_host *h = &c->subnets[where[2 * dup]].hosts[where[2 * dup + 1]];
+		rc = fail_dup_host(ld, where, first, dup, "address", "address", bf_ip4_str(h->ip, ip));
 		goto out;
 	}
 out:
