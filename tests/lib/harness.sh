@@ -67,6 +67,7 @@ BF_BOOT_BIOS=${BF_BOOT_BIOS:-undionly.kpxe}
 BF_LCORES=${BF_LCORES:-0}
 BF_IDLE_US=${BF_IDLE_US:-200}
 BF_EAL_EXTRA=${BF_EAL_EXTRA:-}		# more EAL args, space separated
+BF_VDEV_EXTRA=${BF_VDEV_EXTRA:-}	# appended to the af_packet vdev, e.g. ",qpairs=2"
 BF_SERVER_ARGS=${BF_SERVER_ARGS:-}	# more bootfarmd args, space separated
 BF_READY_TIMEOUT=${BF_READY_TIMEOUT:-30}
 BF_STOP_TIMEOUT=${BF_STOP_TIMEOUT:-15}
@@ -535,7 +536,7 @@ bf_server_start() {
 		ip netns exec "$BF_NS_S" "$BOOTFARMD" --config "$cfg" \
 			--stats-file "$BF_STATS" --idle-us "$BF_IDLE_US" $BF_SERVER_ARGS \
 			--no-huge --no-pci --file-prefix "bf$BF_SUFFIX" -l "$BF_LCORES" \
-			--vdev "net_af_packet0,iface=$BF_IF_S" $BF_EAL_EXTRA \
+			--vdev "net_af_packet0,iface=$BF_IF_S$BF_VDEV_EXTRA" $BF_EAL_EXTRA \
 			>"$BF_SERVER_LOG" 2>&1 &
 		BF_SERVER_PID=$!
 		;;
