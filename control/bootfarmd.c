@@ -112,7 +112,8 @@ main(int argc, char **argv)
 		if (o->has_arg) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "bootfarmd: --%s needs a value\n", o->name);
-				return 2;
+				rc = 2;
+				goto out_args;
 			}
 			val = argv[++i];
 		}
@@ -121,7 +122,8 @@ main(int argc, char **argv)
 			config = val;
 			break;
 		case 'k':
-			return check_config(val);
+			rc = check_config(val);
+			goto out_args;
 		case 's':
 			stats = val;
 			break;
@@ -130,12 +132,14 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			rc = 0;
+			goto out_args;
 		}
 	}
 	if (!config) {
 		usage(stderr);
-		return 2;
+		rc = 2;
+		goto out_args;
 	}
 	/* --no-huge gives 64 MB by default: too little for images plus mbufs. */
 	if (no_huge && !has_mem) {
@@ -148,13 +152,13 @@ main(int argc, char **argv)
 	struct ctl_conf *conf = NULL;
 	if (ctl_conf_load(config, &conf, err, sizeof(err)) != 0) {
 		fprintf(stderr, "bootfarmd: %s\n", err);
-		return 1;
+		goto out_args;
 	}
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "bootfarmd: EAL initialisation failed (%s)\n",
 			rte_strerror(rte_errno));
 		ctl_conf_free(conf);
-		return 1;
+		goto out_args;
 	}
 	ctl_logtype = rte_log_register_type_and_pick_level("bootfarm", RTE_LOG_INFO);
 	if (ctl_logtype < 0)
@@ -237,6 +241,7 @@ out_workers:
 	dp_ports_close(&g_dp);
 out_eal:
 	rte_eal_cleanup();
+out_args:
 	free(eal_argv);
 	return rc;
 }
