@@ -37,7 +37,7 @@ enum lease_state {
 };
 
 struct ctl_lease {
-	struct ctl_lease *next_key, *next_ip;
+	struct ctl_lease *next_key, *next_ip, *next_mac;
 	uint32_t ip;
 	uint8_t state;
 	uint8_t key_len;
@@ -50,6 +50,7 @@ struct ctl_lease {
 struct ctl_leases {
 	struct ctl_lease *by_key[LEASE_BUCKETS];
 	struct ctl_lease *by_ip[LEASE_BUCKETS];
+	struct ctl_lease *by_mac[LEASE_BUCKETS];
 	uint64_t count;
 	uint64_t bound;
 };
@@ -125,6 +126,19 @@ lease_by_ip(struct ctl_leases *l, uint32_t ip)
 	return NULL;
 }
 
+/* A live lease of this hardware address in subnet s (not a quarantined one). */
+static struct ctl_lease *
+lease_by_mac(struct ctl_leases *l, const uint8_t *mac, const struct ctl_conf_subnet *s,
+	     uint64_t now)
+{
+	uint32_t mask = s->prefix ? ~0u << (32 - s->prefix) : 0;
+	for (struct ctl_lease *e = l->by_mac[hash_bytes(mac, 6)]; e; e = e->next_mac)
+		if (memcmp(e->mac, mac, 6) == 0 && e->state != L_DECLINED && e->expires > now &&
+		    (e->ip & mask) == s->net)
+			return e;
+	return NULL;
+}
+
 static void
 lease_unlink(struct ctl_leases *l, struct ctl_lease *x)
 {
@@ -138,6 +152,11 @@ lease_unlink(struct ctl_leases *l, struct ctl_lease *x)
 		pp = &(*pp)->next_ip;
 	if (*pp)
 		*pp = x->next_ip;
+	pp = &l->by_mac[hash_bytes(x->mac, 6)];
+	while (*pp && *pp != x)
+		pp = &(*pp)->next_mac;
+	if (*pp)
+		*pp = x->next_mac;
 	if (x->state == L_BOUND)
 		l->bound--;
 	l->count--;
@@ -145,7 +164,7 @@ lease_unlink(struct ctl_leases *l, struct ctl_lease *x)
 }
 
 static struct ctl_lease *
-lease_add(struct ctl_leases *l, const uint8_t *key, size_t klen, uint32_t ip)
+lease_add(struct ctl_leases *l, const uint8_t *key, size_t klen, uint32_t ip, const uint8_t *mac)
 {
 	struct ctl_lease *x = calloc(1, sizeof(*x));
 	if (!x)
@@ -153,11 +172,15 @@ lease_add(struct ctl_leases *l, const uint8_t *key, size_t klen, uint32_t ip)
 	memcpy(x->key, key, klen);
 	x->key_len = (uint8_t)klen;
 	x->ip = ip;
-	uint32_t hk = hash_bytes(key, klen), hi = hash_ip(ip);
+	if (mac)
+		memcpy(x->mac, mac, 6);
+	uint32_t hk = hash_bytes(key, klen), hi = hash_ip(ip), hm = hash_bytes(x->mac, 6);
 	x->next_key = l->by_key[hk];
 	l->by_key[hk] = x;
 	x->next_ip = l->by_ip[hi];
 	l->by_ip[hi] = x;
+	x->next_mac = l->by_mac[hm];
+	l->by_mac[hm] = x;
 	l->count++;
 	return x;
 }
@@ -278,6 +301,18 @@ client_key(struct req_ctx *r)
 	r->key_len = 1 + (size_t)hl;
 }
 
+/*
+ * The lease belongs to this client's hardware under another identity. One
+ * machine changes identity between boot stages (EDK2 sends a client
+ * identifier, the iPXE it loads does not): it keeps its address rather than
+ * holding one per stage until they expire, which would drain a rack-sized pool.
+ */
+static bool
+same_hardware(const struct req_ctx *r, const struct ctl_lease *e)
+{
+	return r->m->htype == 1 && r->m->hlen == 6 && memcmp(e->mac, r->m->chaddr, 6) == 0;
+}
+
 static bool
 addr_usable(struct req_ctx *r, uint32_t ip, uint64_t now)
 {
@@ -290,8 +325,10 @@ addr_usable(struct req_ctx *r, uint32_t ip, uint64_t now)
 	struct ctl_lease *e = lease_by_ip(r->c->leases, ip);
 	if (!e || e->expires <= now)
 		return true;
-	return e->key_len == r->key_len && memcmp(e->key, r->key, r->key_len) == 0 &&
-	       e->state != L_DECLINED;
+	if (e->state == L_DECLINED)
+		return false;
+	return (e->key_len == r->key_len && memcmp(e->key, r->key, r->key_len) == 0) ||
+	       same_hardware(r, e);
 }
 
 static uint32_t
@@ -304,6 +341,11 @@ pick_address(struct req_ctx *r, uint64_t now)
 		return r->host->subnet == s ? r->host->host->ip : 0;
 	if (e && e->state != L_DECLINED && in_subnet(s, e->ip) && in_pool(s, e->ip))
 		return e->ip;
+	if (!e && r->m->htype == 1 && r->m->hlen == 6) {
+		struct ctl_lease *hw = lease_by_mac(r->c->leases, r->m->chaddr, s, now);
+		if (hw && in_pool(s, hw->ip))
+			return hw->ip;
+	}
 	if (bf_dhcp4_has(r->m, BF_O4_REQ_IP) && in_pool(s, r->m->req_ip) &&
 	    addr_usable(r, r->m->req_ip, now))
 		return r->m->req_ip;
@@ -594,12 +636,11 @@ lease_bind(struct req_ctx *r, uint32_t ip, uint8_t state, uint64_t expires)
 		e = NULL;
 	}
 	if (!e)
-		e = lease_add(l, r->key, r->key_len, ip);
+		e = lease_add(l, r->key, r->key_len, ip, r->m->chaddr);
 	if (!e)
 		return NULL;
 	lease_set_state(l, e, state);
 	e->expires = expires;
-	memcpy(e->mac, r->m->chaddr, 6);
 	return e;
 }
 
@@ -700,7 +741,7 @@ quarantine(struct ctl_leases *l, uint32_t ip, uint64_t until)
 
 	if (o)
 		lease_unlink(l, o);
-	struct ctl_lease *q = lease_add(l, key, sizeof(key), ip);
+	struct ctl_lease *q = lease_add(l, key, sizeof(key), ip, NULL);
 	if (q) {
 		q->state = L_DECLINED;
 		q->expires = until;

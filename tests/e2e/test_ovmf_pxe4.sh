@@ -74,6 +74,13 @@ if [[ $rc -eq 0 ]]; then
 else
 	bf_fail "no completed transfer of $STAGE2 within ${TIMEOUT} s"
 fi
+# EDK2 identifies itself with a client identifier, the iPXE it loads does not;
+# the machine must still keep one address across the two stages.
+if [[ $SERVER == bootfarmd ]]; then
+	acked=$(grep -Eio "dhcp4: ACK [0-9.]+ to $MAC" "$BF_SERVER_LOG" | awk '{print $3}' | sort -u)
+	bf_check_eq "firmware and the iPXE it loaded got the same address" 1 \
+		"$(wc -w <<<"$acked")"
+fi
 echo "server log (DHCP/TFTP):"
 bf_server_log_summary 40
 bf_check "qemu still running (no crash or reset loop)" kill -0 "$BF_QEMU_PID"
