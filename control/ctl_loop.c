@@ -74,25 +74,34 @@ write_stats(const struct ctl *c)
 		rename(tmp, c->stats_path);
 }
 
+unsigned
+ctl_poll(struct ctl *c)
+{
+	struct dp_ctx *dp = c->dp;
+	struct rte_mbuf *pkts[DP_BURST];
+	const struct dp_snap *snap = dp->snap; /* the only writer: no RCU read side */
+	unsigned work = 0;
+
+	for (unsigned i = 0; i < dp->n_workers; i++) {
+		struct dp_worker *w = dp->workers[i];
+		unsigned n = rte_ring_dequeue_burst(w->to_ctl, (void **)pkts, DP_BURST, NULL);
+		for (unsigned k = 0; k < n; k++)
+			ctl_dhcp4_input(c, snap, w, pkts[k]);
+		work += n;
+		dp_log_drain(w, log_line, NULL);
+	}
+	return work;
+}
+
 void
 ctl_loop(struct ctl *c, volatile int *reload_flag)
 {
 	struct dp_ctx *dp = c->dp;
 	uint64_t next_stats = 0, next_tick = 0;
-	struct rte_mbuf *pkts[DP_BURST];
 
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
-		unsigned work = 0;
-		const struct dp_snap *snap = dp->snap;
+		unsigned work = ctl_poll(c);
 
-		for (unsigned i = 0; i < dp->n_workers; i++) {
-			struct dp_worker *w = dp->workers[i];
-			unsigned n = rte_ring_dequeue_burst(w->to_ctl, (void **)pkts, DP_BURST, NULL);
-			for (unsigned k = 0; k < n; k++)
-				ctl_dhcp4_input(c, snap, w, pkts[k]);
-			work += n;
-			dp_log_drain(w, log_line, NULL);
-		}
 		if (__atomic_exchange_n(reload_flag, 0, __ATOMIC_ACQ_REL)) {
 			CTL_LOG(NOTICE, "reloading %s", c->conf_path);
 			ctl_reload(c, c->conf_path);

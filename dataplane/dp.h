@@ -137,6 +137,12 @@ void dp_worker_destroy(struct dp_worker *w);
 
 /* The worker loop (rte_eal_remote_launch entry; arg is the struct dp_worker). */
 int dp_worker_loop(void *arg);
+/*
+ * One iteration of the loop: rx, handle, replies, timers, tx, quiescent
+ * state. The caller is an RCU-registered (online) thread. Returns the number
+ * of frames it took in (0: idle).
+ */
+unsigned dp_worker_poll(struct dp_worker *w);
 
 /*
  * Process one received frame (the classify + handle phases), used by the loop

@@ -276,41 +276,47 @@ dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *
 	rte_pktmbuf_free(m);
 }
 
+unsigned
+dp_worker_poll(struct dp_worker *w)
+{
+	struct dp_ctx *ctx = w->ctx;
+	struct rte_mbuf *pkts[DP_BURST];
+	const struct dp_snap *snap = rcu_dereference(ctx->snap);
+	unsigned got = 0, n;
+
+	/* rx + classify + handle */
+	for (uint16_t i = 0; i < ctx->n_ports; i++) {
+		n = rte_eth_rx_burst(ctx->port_ids[i], w->queue, pkts, DP_BURST);
+		got += n;
+		for (unsigned k = 0; k < n; k++)
+			dp_worker_handle(ctx, w, snap, pkts[k]);
+	}
+	n = rte_ring_dequeue_burst(w->steer, (void **)pkts, DP_BURST, NULL);
+	got += n;
+	for (unsigned k = 0; k < n; k++)
+		dp_worker_handle(ctx, w, snap, pkts[k]);
+	/* replies the lease manager built for frames this worker received */
+	n = rte_ring_dequeue_burst(w->from_ctl, (void **)pkts, DP_BURST, NULL);
+	got += n;
+	BF_CNT_ADD(&w->ctr, dhcp4_tx, n);
+	for (unsigned k = 0; k < n; k++)
+		dp_tx_enqueue(w, pkts[k]);
+	/* timers, then tx */
+	dp_tftp_timers(ctx, w, rte_rdtsc());
+	dp_tx_flush(w, ctx);
+	rcu_quiescent_state(); /* snap is not used past this point */
+	return got;
+}
+
 int
 dp_worker_loop(void *arg)
 {
 	struct dp_worker *w = arg;
 	struct dp_ctx *ctx = w->ctx;
-	struct rte_mbuf *pkts[DP_BURST];
 
 	rcu_register_thread();
 	while (!__atomic_load_n(&ctx->quit, __ATOMIC_RELAXED)) {
-		const struct dp_snap *snap = rcu_dereference(ctx->snap);
-		unsigned got = 0, n;
-
-		/* rx + classify + handle */
-		for (uint16_t i = 0; i < ctx->n_ports; i++) {
-			n = rte_eth_rx_burst(ctx->port_ids[i], w->queue, pkts, DP_BURST);
-			got += n;
-			for (unsigned k = 0; k < n; k++)
-				dp_worker_handle(ctx, w, snap, pkts[k]);
-		}
-		n = rte_ring_dequeue_burst(w->steer, (void **)pkts, DP_BURST, NULL);
-		got += n;
-		for (unsigned k = 0; k < n; k++)
-			dp_worker_handle(ctx, w, snap, pkts[k]);
-		/* replies the lease manager built for frames this worker received */
-		n = rte_ring_dequeue_burst(w->from_ctl, (void **)pkts, DP_BURST, NULL);
-		got += n;
-		BF_CNT_ADD(&w->ctr, dhcp4_tx, n);
-		for (unsigned k = 0; k < n; k++)
-			dp_tx_enqueue(w, pkts[k]);
-		/* timers, then tx */
-		dp_tftp_timers(ctx, w, rte_rdtsc());
-		dp_tx_flush(w, ctx);
-		rcu_quiescent_state();
-
-		if (got) {
+		if (dp_worker_poll(w)) {
 			w->idle_loops = 0;
 		} else if (ctx->idle_us && ++w->idle_loops > DP_IDLE_SPIN) {
 			rcu_thread_offline();
