@@ -503,7 +503,9 @@ plan_order(struct plan *pl, const struct bf_dhcp4_optset *s, const uint8_t *prl,
 
 	pl->n = 0;
 	/* END and PAD are never in a set (put refuses them), so no check here. */
-	static const uint8_t first[] = {BF_O4_MSG_TYPE, BF_O4_SERVER_ID};
+	/* 82 right after them: RFC 3046 2.2 makes the echo mandatory, and 53 + 54 +
+	 * a 255-byte 82 always fit in 576, so nothing can push it out. */
+	static const uint8_t first[] = {BF_O4_MSG_TYPE, BF_O4_SERVER_ID, BF_O4_RELAY_INFO};
 	for (size_t i = 0; i < sizeof(first); i++) {
 		if (has_bit(s->present, first[i])) {
 			set_bit(seen, first[i]);
@@ -527,9 +529,18 @@ plan_order(struct plan *pl, const struct bf_dhcp4_optset *s, const uint8_t *prl,
 static void
 emit_area(struct bf_wr *w, const struct plan *pl, const struct bf_dhcp4_optset *s, int area)
 {
-	for (unsigned i = 0; i < pl->n; i++)
-		if (pl->area[i] == area)
-			emit_opt(w, s, pl->code[i]);
+	int relay = -1;
+	for (unsigned i = 0; i < pl->n; i++) {
+		if (pl->area[i] != area)
+			continue;
+		if (pl->code[i] == BF_O4_RELAY_INFO) {
+			relay = (int)i; /* RFC 3046 2.2: SHOULD be the last option */
+			continue;
+		}
+		emit_opt(w, s, pl->code[i]);
+	}
+	if (relay >= 0)
+		emit_opt(w, s, BF_O4_RELAY_INFO);
 	if (area == AREA_MAIN && pl->overload) {
 		bf_wr_u8(w, BF_O4_OVERLOAD);
 		bf_wr_u8(w, 1);

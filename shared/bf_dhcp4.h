@@ -187,7 +187,9 @@ struct bf_dhcp4_hdr {
  * (UDP payload); when options do not fit, options overflow into file then
  * sname with option 52, but only where hdr->file / hdr->sname are empty.
  * Options that still do not fit are left out, lowest priority last in the
- * order above. Pads to 300 bytes. Returns the length, or -1.
+ * order above. Relay agent information (82) is never left out (it ranks
+ * right after 54) and is emitted last in its area (RFC 3046 2.2).
+ * Pads to 300 bytes. Returns the length, or -1.
  */
 int bf_dhcp4_build(uint8_t *out, size_t cap, const struct bf_dhcp4_hdr *hdr,
 		   const struct bf_dhcp4_optset *s, const uint8_t *prl, size_t prl_len,

@@ -773,3 +773,36 @@ Test(dhcp4, build_parse_round_trip)
 	const uint8_t *v = bf_dhcp4_get(&m, 82, &len);
 	cr_assert(len == 6 && memcmp(v, "\x01\x04" "eth0", 6) == 0);
 }
+
+/*
+ * RFC 3046 2.2: the relay agent information a relay added is echoed in every
+ * reply, whatever the size limit, and as the last option of its area.
+ */
+Test(dhcp4, build_relay_info_kept_and_last)
+{
+	struct bf_dhcp4_hdr h;
+	size_t len;
+	const uint8_t *ri;
+
+	hdr_init(&h);
+	memcpy(h.file, "pxelinux.0", 11);
+	memcpy(h.sname, "tftp.lab", 9);
+	overload_set();
+	uint8_t ri82[240];
+	ri82[0] = 1; /* circuit id, 238 bytes */
+	ri82[1] = 238;
+	memset(ri82 + 2, 0x82, sizeof(ri82) - 2);
+	cr_assert_eq(bf_dhcp4_optset_put(&set, 82, ri82, sizeof(ri82)), 0);
+	/* 43 (300), 66 and 67 want the room first by PRL; 82 must still be there. */
+	static const uint8_t prl[] = {43, 66, 67};
+	int n = bf_dhcp4_build(out, sizeof(out), &h, &set, prl, sizeof(prl), 576);
+	cr_assert_gt(n, 0);
+	cr_assert_leq(n, 576);
+	cr_assert_eq(bf_dhcp4_parse(&m, out, (size_t)n), 0);
+	ri = bf_dhcp4_get(&m, 82, &len);
+	cr_assert(ri && len == 240 && memcmp(ri, ri82, sizeof(ri82)) == 0);
+	/* 53, 54, then the rest, 82 last before END. */
+	expect_bytes(out + 240, "35 01 02 36 04 c0 a8 00 01");
+	cr_assert_eq(out[n - 1 - 242], 82);
+	cr_assert_eq(out[n - 1], 0xff);
+}
