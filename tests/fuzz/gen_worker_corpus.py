@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Seed sequences for fuzz_worker: "BFW1" + (2-byte length, frame)*.
+
+Each seed is a conversation a real client has with the server (DORA, PXE and
+iPXE DISCOVERs, a relay, TFTP with and without options driven to the end
+through the retargeted port 65535, errors, ARP, ping). Run from anywhere;
+writes tests/fuzz/corpus/worker/.
+"""
+import os
+import struct
+
+SRV_MAC = bytes.fromhex("020000000001")
+CLI_MAC = bytes.fromhex("02bf00000042")
+BCAST = b"\xff" * 6
+SRV_IP = bytes([10, 77, 0, 1])
+CLI_IP = bytes([10, 77, 0, 100])
+ZERO = bytes(4)
+ALL = b"\xff" * 4
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4(src, dst, proto, payload):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0, src, dst)
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
+
+
+def udp(src, dst, sport, dport, payload):
+    u = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    c = csum(src + dst + struct.pack("!BBH", 0, 17, len(u)) + u) or 0xFFFF
+    return u[:6] + struct.pack("!H", c) + u[8:]
+
+
+def frame(dmac, smac, src, dst, sport, dport, payload):
+    return dmac + smac + b"\x08\x00" + ipv4(src, dst, 17, udp(src, dst, sport, dport, payload))
+
+
+def dhcp(mtype, chaddr=CLI_MAC, opts=b"", ciaddr=ZERO, giaddr=ZERO, flags=0x8000):
+    m = struct.pack("!BBBBIHH4s4s4s4s", 1, 1, 6, 0, 0x1234, 0, flags, ciaddr, ZERO, ZERO, giaddr)
+    m += chaddr + bytes(10) + bytes(64) + bytes(128) + b"\x63\x82\x53\x63"
+    return m + bytes([53, 1, mtype]) + opts + b"\xff"
+
+
+def o(code, data):
+    return bytes([code, len(data)]) + data
+
+
+def dhcp_frame(payload, smac=CLI_MAC):
+    return frame(BCAST, smac, ZERO, ALL, 68, 67, payload)
+
+
+def tftp(payload, dport=69, sport=40000):
+    return frame(SRV_MAC, CLI_MAC, CLI_IP, SRV_IP, sport, dport, payload)
+
+
+def rrq(name, *opts):
+    p = b"\0\1" + name + b"\0octet\0"
+    for k, v in opts:
+        p += k + b"\0" + v + b"\0"
+    return p
+
+
+def ack(n):
+    return struct.pack("!HH", 4, n)
+
+
+PXE = (o(60, b"PXEClient:Arch:00007:UNDI:003016") + o(93, b"\0\7") + o(94, b"\1\3\0")
+       + o(97, b"\0" + bytes(range(16))) + o(55, bytes([1, 3, 6, 15, 43, 60, 66, 67, 97])))
+
+SEEDS = {
+    "dora": [dhcp_frame(dhcp(1, opts=o(55, b"\1\3\6\x0f\x43"))),
+             dhcp_frame(dhcp(3, opts=o(54, SRV_IP) + o(50, CLI_IP)))],
+    "dora_release": [dhcp_frame(dhcp(1)),
+                     dhcp_frame(dhcp(3, opts=o(54, SRV_IP) + o(50, CLI_IP))),
+                     frame(SRV_MAC, CLI_MAC, CLI_IP, SRV_IP, 68, 67,
+                           dhcp(7, ciaddr=CLI_IP, opts=o(54, SRV_IP)))],
+    "decline": [dhcp_frame(dhcp(1)),
+                dhcp_frame(dhcp(3, opts=o(54, SRV_IP) + o(50, CLI_IP))),
+                dhcp_frame(dhcp(4, opts=o(54, SRV_IP) + o(50, CLI_IP)))],
+    "init_reboot_wrong_net": [dhcp_frame(dhcp(3, opts=o(50, bytes([10, 99, 0, 7]))))],
+    "inform": [frame(SRV_MAC, CLI_MAC, bytes([10, 77, 0, 77]), SRV_IP, 68, 67,
+                     dhcp(8, ciaddr=bytes([10, 77, 0, 77])))],
+    "pxe_efi": [dhcp_frame(dhcp(1, opts=PXE))],
+    "ipxe": [dhcp_frame(dhcp(1, opts=o(77, b"iPXE") + o(175, b"\xb1\x05\x01\x10\xec\x10\x00")))],
+    "reserved": [dhcp_frame(dhcp(1, chaddr=bytes.fromhex("020000007705")),
+                            smac=bytes.fromhex("020000007705"))],
+    "relay": [frame(SRV_MAC, CLI_MAC, bytes([10, 77, 0, 2]), SRV_IP, 67, 67,
+                    dhcp(1, giaddr=bytes([10, 77, 0, 2]), opts=o(82, b"\1\4abcd")))],
+    "pool_exhaustion": [dhcp_frame(dhcp(1, chaddr=bytes([2, 0, 0, 0, 9, i]), opts=b""),
+                                   smac=bytes([2, 0, 0, 0, 9, i])) for i in range(6)],
+    "tftp_lockstep": [tftp(rrq(b"small.bin"))] + [tftp(ack(i), dport=0xFFFF) for i in (1, 2)],
+    "tftp_options": [tftp(rrq(b"small.bin", (b"blksize", b"64"), (b"tsize", b"0"),
+                              (b"windowsize", b"4"), (b"timeout", b"1")))]
+    + [tftp(ack(i), dport=0xFFFF) for i in (0, 4, 4, 3, 8, 10)],
+    "tftp_edk2_probe": [tftp(rrq(b"small.bin", (b"tsize", b"0"), (b"blksize", b"1468"))),
+                        tftp(b"\0\5\0\x08abort\0", dport=0xFFFF)],
+    "tftp_wrong_source": [tftp(rrq(b"small.bin")), tftp(ack(1), dport=0xFFFF, sport=40001)],
+    "tftp_netascii": [tftp(b"\0\1boot.ipxe\0netascii\0"), tftp(ack(1), dport=0xFFFF)],
+    "tftp_errors": [tftp(rrq(b"../etc/passwd")), tftp(rrq(b"nothere")),
+                    tftp(b"\0\2small.bin\0octet\0"), tftp(ack(5), dport=5555)],
+    "tftp_per_source": [tftp(rrq(b"small.bin"), sport=41000 + i) for i in range(6)],
+    "arp_icmp": [BCAST + CLI_MAC + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1)
+                 + CLI_MAC + CLI_IP + bytes(6) + SRV_IP,
+                 SRV_MAC + CLI_MAC + b"\x08\x00" + ipv4(CLI_IP, SRV_IP, 1, (lambda b: b[:2] + struct.pack("!H", csum(b)) + b[4:])(b"\x08\0\0\0\0\1\0\1pingdata"))],
+}
+
+
+def main():
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "worker")
+    os.makedirs(out, exist_ok=True)
+    for name, frames in SEEDS.items():
+        blob = b"BFW1" + b"".join(struct.pack("!H", len(f)) + f for f in frames)
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(blob)
+    print("wrote %d seeds to %s" % (len(SEEDS), out))
+
+
+if __name__ == "__main__":
+    main()
