@@ -104,7 +104,6 @@ struct dp_worker {
 	struct dp_tftp_table *tftp;
 	uint64_t rng[2];		/* xorshift128+ state, seeded from getrandom */
 	uint16_t ip_id;
-	uint32_t idle_loops;
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST * 4];
 	uint16_t n_tx[DP_MAX_PORTS];
 	struct bf_counters ctr;

@@ -24,8 +24,12 @@
 
 #include "dp.h"
 
-/* Idle iterations before a worker with idle_us set starts sleeping. */
-#define DP_IDLE_SPIN 64
+/*
+ * A worker with idle_us set sleeps only after this long without traffic: a
+ * lock-step TFTP client answers within tens of microseconds, and sleeping
+ * between its ACKs would add idle_us to every block.
+ */
+#define DP_IDLE_AFTER_US 1000
 
 void
 dp_log(struct dp_worker *w, const char *fmt, ...)
@@ -314,11 +318,14 @@ dp_worker_loop(void *arg)
 	struct dp_worker *w = arg;
 	struct dp_ctx *ctx = w->ctx;
 
+	uint64_t idle_after = ctx->tsc_hz / 1000000 * DP_IDLE_AFTER_US;
+	uint64_t last_busy = rte_rdtsc();
+
 	rcu_register_thread();
 	while (!__atomic_load_n(&ctx->quit, __ATOMIC_RELAXED)) {
 		if (dp_worker_poll(w)) {
-			w->idle_loops = 0;
-		} else if (ctx->idle_us && ++w->idle_loops > DP_IDLE_SPIN) {
+			last_busy = rte_rdtsc();
+		} else if (ctx->idle_us && rte_rdtsc() - last_busy > idle_after) {
 			rcu_thread_offline();
 			usleep(ctx->idle_us);
 			rcu_thread_online();
