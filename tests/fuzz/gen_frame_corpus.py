@@ -17,6 +17,9 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from bfwire import csum  # noqa: E402
+
 CLIENT_MAC = bytes.fromhex("525400123456")
 SERVER_MAC = bytes.fromhex("020000bf0001")
 BCAST_MAC = b"\xff" * 6
@@ -136,14 +139,6 @@ TFTP_BAD = {
 
 
 # --- frames --------------------------------------------------------------------------------------
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def eth(dst, src, etype, vlan=None):

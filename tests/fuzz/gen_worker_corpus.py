@@ -8,6 +8,10 @@ writes tests/fuzz/corpus/worker/.
 """
 import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from bfwire import csum, eth, ipv4, opt as o, udp  # noqa: E402
 
 SRV_MAC = bytes.fromhex("020000000001")
 CLI_MAC = bytes.fromhex("02bf00000042")
@@ -18,38 +22,15 @@ ZERO = bytes(4)
 ALL = b"\xff" * 4
 
 
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def ipv4(src, dst, proto, payload):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0, src, dst)
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
-
-
-def udp(src, dst, sport, dport, payload):
-    u = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-    c = csum(src + dst + struct.pack("!BBH", 0, 17, len(u)) + u) or 0xFFFF
-    return u[:6] + struct.pack("!H", c) + u[8:]
-
-
 def frame(dmac, smac, src, dst, sport, dport, payload):
-    return dmac + smac + b"\x08\x00" + ipv4(src, dst, 17, udp(src, dst, sport, dport, payload))
+    return eth(dmac, smac, 0x0800, ipv4(src, dst, 17, udp(src, dst, sport, dport, payload),
+                                       ident=1))
 
 
 def dhcp(mtype, chaddr=CLI_MAC, opts=b"", ciaddr=ZERO, giaddr=ZERO, flags=0x8000):
     m = struct.pack("!BBBBIHH4s4s4s4s", 1, 1, 6, 0, 0x1234, 0, flags, ciaddr, ZERO, ZERO, giaddr)
     m += chaddr + bytes(10) + bytes(64) + bytes(128) + b"\x63\x82\x53\x63"
     return m + bytes([53, 1, mtype]) + opts + b"\xff"
-
-
-def o(code, data):
-    return bytes([code, len(data)]) + data
 
 
 def dhcp_frame(payload, smac=CLI_MAC):
@@ -108,7 +89,7 @@ SEEDS = {
     "tftp_per_source": [tftp(rrq(b"small.bin"), sport=41000 + i) for i in range(6)],
     "arp_icmp": [BCAST + CLI_MAC + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1)
                  + CLI_MAC + CLI_IP + bytes(6) + SRV_IP,
-                 SRV_MAC + CLI_MAC + b"\x08\x00" + ipv4(CLI_IP, SRV_IP, 1, (lambda b: b[:2] + struct.pack("!H", csum(b)) + b[4:])(b"\x08\0\0\0\0\1\0\1pingdata"))],
+                 SRV_MAC + CLI_MAC + b"\x08\x00" + ipv4(CLI_IP, SRV_IP, 1, (lambda b: b[:2] + struct.pack("!H", csum(b)) + b[4:])(b"\x08\0\0\0\0\1\0\1pingdata"), ident=1)],
 }
 
 

@@ -27,63 +27,13 @@ import struct
 import sys
 import time
 
+from bfwire import csum, eth, ip_bytes, ipv4, mac_bytes, opt, udp  # noqa: F401
+
 ETH_P_IP = 0x0800
 ETH_P_8021Q = 0x8100
 ETH_P_8021AD = 0x88A8
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
-
-
-def mac_bytes(s):
-    b = bytes(int(x, 16) for x in s.split(":"))
-    if len(b) != 6:
-        raise ValueError("bad MAC " + s)
-    return b
-
-
-def ip_bytes(s):
-    return socket.inet_aton(s)
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
-
-def eth(dst, src, etype, payload, tags=()):
-    """tags: list of (tpid, tci) VLAN tags, outermost first."""
-    hdr = dst + src
-    for tpid, tci in tags:
-        hdr += struct.pack("!HH", tpid, tci)
-    return hdr + struct.pack("!H", etype) + payload
-
-
-def ipv4(src, dst, proto, payload, ihl=5, tot_len=None, ip_csum=None,
-         flags_frag=0, ident=0x4242, ttl=64, options=b""):
-    """IPv4 header + payload. ihl is written as given; options pad the header."""
-    if tot_len is None:
-        tot_len = 20 + len(options) + len(payload)
-    hdr = struct.pack("!BBHHHBBH4s4s", (4 << 4) | (ihl & 0xF), 0, tot_len & 0xFFFF,
-                      ident, flags_frag, ttl, proto, 0, src, dst) + options
-    if ip_csum is None:
-        ip_csum = csum(hdr)
-    hdr = hdr[:10] + struct.pack("!H", ip_csum) + hdr[12:]
-    return hdr + payload
-
-
-def udp(src, dst, sport, dport, payload, length=None, udp_csum=None):
-    """UDP header + payload; checksum over the pseudo header unless given."""
-    if length is None:
-        length = 8 + len(payload)
-    hdr = struct.pack("!HHHH", sport, dport, length & 0xFFFF, 0)
-    if udp_csum is None:
-        pseudo = src + dst + struct.pack("!BBH", 0, 17, 8 + len(payload))
-        udp_csum = csum(pseudo + hdr + payload) or 0xFFFF
-    return hdr[:6] + struct.pack("!H", udp_csum) + payload
 
 
 def dhcp(chaddr, options, cookie=b"\x63\x82\x53\x63", xid=0x0BF0BAD0, end=True,
@@ -97,9 +47,6 @@ def dhcp(chaddr, options, cookie=b"\x63\x82\x53\x63", xid=0x0BF0BAD0, end=True,
         msg = msg[:total]
     return msg
 
-
-def opt(code, data):
-    return bytes([code, len(data)]) + data
 
 
 class Builder:

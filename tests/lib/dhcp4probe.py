@@ -32,6 +32,8 @@ import struct
 import sys
 import time
 
+from bfwire import csum, eth, ipv4, mac_bytes, opt, udp
+
 ETH_P_IP = 0x0800
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
@@ -42,12 +44,6 @@ TYPE_NAMES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK",
               6: "NAK", 7: "RELEASE", 8: "INFORM"}
 
 
-def mac_bytes(s):
-    b = bytes(int(x, 16) for x in s.split(":"))
-    if len(b) != 6:
-        raise ValueError("bad MAC " + s)
-    return b
-
 
 def mac_str(b):
     return ":".join("%02x" % x for x in b)
@@ -56,15 +52,6 @@ def mac_str(b):
 def hex_bytes(s):
     return bytes.fromhex(s.replace(":", "").replace(" ", ""))
 
-
-def csum(data):
-    """RFC 1071 Internet checksum."""
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
 
 
 def udp_csum(src, dst, seg):
@@ -75,19 +62,9 @@ def udp_csum(src, dst, seg):
 
 
 def build_frame(dst_mac, src_mac, src_ip, dst_ip, sport, dport, payload):
-    seg = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-    seg = seg[:6] + struct.pack("!H", udp_csum(src_ip, dst_ip, seg)) + seg[8:]
-    # DF off, TTL 64 (a relay would have decremented, irrelevant here)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0x4242, 0, 64, 17, 0,
-                     src_ip, dst_ip)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return dst_mac + src_mac + struct.pack("!H", ETH_P_IP) + ip + seg
+    return eth(dst_mac, src_mac, ETH_P_IP,
+               ipv4(src_ip, dst_ip, 17, udp(src_ip, dst_ip, sport, dport, payload)))
 
-
-def opt(code, data):
-    if len(data) > 255:
-        raise ValueError("option %d longer than 255 bytes" % code)
-    return bytes([code, len(data)]) + data
 
 
 def build_dhcp(a, chaddr):
