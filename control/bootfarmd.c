@@ -21,6 +21,7 @@
 
 #include "ctl.h"
 #include "ctl_loop.h"
+#include "ctl_store.h"
 
 static struct dp_ctx g_dp;
 static volatile int g_reload;
@@ -195,6 +196,23 @@ main(int argc, char **argv)
 		g_dp.workers[id++] = w;
 	}
 	c.leases = ctl_leases_new();
+	if (c.leases && conf->lease_store) {
+		if (ctl_store_open(conf->lease_store, &c.store, err, sizeof(err)) != 0) {
+			CTL_LOG(ERR, "%s", err);
+			ctl_conf_free(conf);
+			goto out_workers;
+		}
+		int n = ctl_leases_restore(c.leases, c.store, &c.ctr);
+		if (n < 0) {
+			CTL_LOG(ERR, "leases: cannot read %s", conf->lease_store);
+			ctl_conf_free(conf);
+			goto out_workers;
+		}
+		CTL_LOG(NOTICE, "leases: restored %d from %s (%llu damaged records quarantined)", n,
+			conf->lease_store, (unsigned long long)c.ctr.v[BF_CTR_dhcp4_store_bad]);
+	} else if (c.leases) {
+		CTL_LOG(WARNING, "leases: no dhcp4.lease_store: leases live in memory only");
+	}
 	struct dp_snap *snap = c.leases ? ctl_snap_compile(&c, conf, NULL, err, sizeof(err)) : NULL;
 	if (!snap) {
 		CTL_LOG(ERR, "config: %s", c.leases ? err : "out of memory");
@@ -237,6 +255,7 @@ out_workers:
 		dp_worker_destroy(g_dp.workers[i]);
 		g_dp.workers[i] = NULL;
 	}
+	ctl_store_close(c.store);
 	ctl_leases_free(c.leases);
 	dp_ports_close(&g_dp);
 out_eal:

@@ -36,9 +36,20 @@ const struct ctl_host_ref *ctl_host_by_ip(const struct ctl_snapdata *d, uint32_t
 /* Lease manager state (DHCPv4), owned by the control thread. */
 struct ctl_leases;
 
+/* Replies built in one control pass wait here for the lease commit (group commit). */
+#define CTL_MAX_PENDING (DP_BURST * DP_MAX_WORKERS)
+
+struct ctl_store;
+
 struct ctl {
 	struct dp_ctx *dp;
 	struct ctl_leases *leases;
+	struct ctl_store *store;	/* durable leases, or NULL (memory only) */
+	unsigned n_pending;
+	struct {
+		struct dp_worker *w;
+		struct rte_mbuf *m;
+	} pending[CTL_MAX_PENDING];
 	struct bf_counters ctr;	/* control thread's own counters */
 	char conf_path[4096];
 	const char *stats_path;
@@ -62,6 +73,20 @@ void ctl_leases_free(struct ctl_leases *l);
 /* Handle one DHCP frame a worker received; replies go to worker w's reply ring. */
 void ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		     struct rte_mbuf *m);
+/*
+ * Restore the leases of a store (at start, before any traffic) and keep
+ * writing every bound or declined lease to it. Returns the number restored or -1.
+ */
+int ctl_leases_restore(struct ctl_leases *l, struct ctl_store *store, struct bf_counters *ctr);
+/* Queue a reply for worker w; it leaves at the next ctl_flush(). */
+void ctl_reply(struct ctl *c, struct dp_worker *w, struct rte_mbuf *m);
+/*
+ * Commit the lease writes of this pass (one fsync for all of them), then hand
+ * every queued reply to its worker. If the commit failed, the replies are
+ * dropped and counted: nothing is acknowledged that is not durable.
+ */
+void ctl_flush(struct ctl *c);
+
 /* Periodic work: expire leases and offers. */
 void ctl_dhcp4_tick(struct ctl *c, uint64_t now_s);
 uint64_t ctl_leases_count(const struct ctl_leases *l);

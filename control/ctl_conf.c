@@ -87,6 +87,8 @@ struct y_dhcp4 {
 	int *authoritative;
 	uint64_t *lease_time;
 	uint64_t *max_lease_time;
+	uint64_t *decline_time;
+	char *lease_store;
 	struct y_subnet *subnets;
 	unsigned subnets_count;
 };
@@ -196,6 +198,8 @@ static const cyaml_schema_field_t y_dhcp4_fields[] = {
 			 CYAML_ARRAY_LEN(y_bool_strings)),
     CYAML_FIELD_UINT_PTR("lease_time", OPT, struct y_dhcp4, lease_time),
     CYAML_FIELD_UINT_PTR("max_lease_time", OPT, struct y_dhcp4, max_lease_time),
+    CYAML_FIELD_UINT_PTR("decline_time", OPT, struct y_dhcp4, decline_time),
+    CYAML_FIELD_STRING_PTR("lease_store", PTR | OPT, struct y_dhcp4, lease_store, 1, 4095),
     CYAML_FIELD_SEQUENCE("subnets", PTR | OPT, struct y_dhcp4, subnets, &y_subnet_schema, 0,
 			 CYAML_UNLIMITED),
     CYAML_FIELD_END,
@@ -1514,6 +1518,16 @@ conv_dhcp4(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const stru
 		    ld, d->max_lease_time ? "dhcp4.max_lease_time" : "dhcp4.lease_time", false,
 		    "max_lease_time (%" PRIu32 ") is below lease_time (%" PRIu32 ")",
 		    c->max_lease_time, c->lease_time);
+	if (num(ld, "dhcp4.decline_time", d->decline_time, 3600, CONF_LEASE_MIN, CONF_LEASE_MAX,
+		&v))
+		return -1;
+	c->decline_time = (uint32_t)v;
+	if (d->lease_store) {
+		c->lease_store = d->lease_store[0] == '/' ? strdup(d->lease_store)
+							 : join_path(ld->dir, d->lease_store);
+		if (!c->lease_store)
+			return fail_at(ld, 1, 1, "out of memory");
+	}
 	c->subnets = calloc(d->subnets_count ? d->subnets_count : 1, sizeof(*c->subnets));
 	if (!c->subnets)
 		return fail_at(ld, 1, 1, "out of memory");
@@ -1775,6 +1789,7 @@ ctl_conf_free(struct ctl_conf *c)
 	if (!c)
 		return;
 	free(c->path);
+	free(c->lease_store);
 	free(c->ifaces);
 	for (size_t i = 0; i < c->n_subnets; i++) {
 		free(c->subnets[i].ranges);

@@ -88,6 +88,8 @@ struct ctl_conf {
 	bool authoritative;		/* NAK requests for addresses we cannot give */
 	uint32_t lease_time;		/* default 3600 */
 	uint32_t max_lease_time;	/* default 86400 */
+	uint32_t decline_time;		/* a DECLINEd address rests this long (3600) */
+	char *lease_store;		/* LMDB directory for durable leases, NULL: memory only */
 	size_t n_subnets;
 	struct ctl_conf_subnet *subnets;
 	size_t n_rules;

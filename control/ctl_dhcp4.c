@@ -20,6 +20,7 @@
 #include <rte_mbuf.h>
 
 #include "ctl.h"
+#include "ctl_store.h"
 #include "shared/bf_csum.h"
 #include "shared/bf_dhcp4.h"
 #include "shared/bf_pxe.h"
@@ -27,8 +28,8 @@
 
 #define LEASE_BUCKETS 65536u
 #define OFFER_HOLD_S 30		/* an offered address is held this long */
-#define DECLINE_HOLD_S 3600	/* a declined address rests this long */
 #define KEY_MAX (1 + BF_DHCP4_MAX_CLIENT_ID)
+_Static_assert(KEY_MAX <= CTL_STORE_KEY_MAX, "store records hold every client key");
 
 enum lease_state {
 	L_OFFERED = 1,
@@ -53,6 +54,8 @@ struct ctl_leases {
 	struct ctl_lease *by_mac[LEASE_BUCKETS];
 	uint64_t count;
 	uint64_t bound;
+	struct ctl_store *store;	/* durable copy of bound and declined leases, or NULL */
+	struct bf_counters *ctr;
 };
 
 int ctl_logtype;
@@ -92,6 +95,7 @@ ctl_leases_count(const struct ctl_leases *l)
 {
 	return l->bound;
 }
+
 
 static uint32_t
 hash_bytes(const uint8_t *p, size_t n)
@@ -159,8 +163,32 @@ lease_unlink(struct ctl_leases *l, struct ctl_lease *x)
 		*pp = x->next_mac;
 	if (x->state == L_BOUND)
 		l->bound--;
+	if (l->store && (x->state == L_BOUND || x->state == L_DECLINED)) {
+		ctl_store_del(l->store, x->ip);
+		BF_CNT(l->ctr, dhcp4_store_writes);
+	}
 	l->count--;
 	free(x);
+}
+
+/* Write a bound or declined lease to the store's current batch. */
+static void
+lease_persist(struct ctl_leases *l, const struct ctl_lease *x)
+{
+	struct ctl_store_rec rec;
+	uint64_t now = ctl_now();
+
+	if (!l->store)
+		return;
+	memset(&rec, 0, sizeof(rec));
+	rec.ip = x->ip;
+	rec.state = x->state;
+	rec.key_len = x->key_len;
+	memcpy(rec.key, x->key, x->key_len);
+	memcpy(rec.mac, x->mac, 6);
+	rec.expires_wall = (int64_t)time(NULL) + (int64_t)(x->expires > now ? x->expires - now : 0);
+	ctl_store_put(l->store, &rec);
+	BF_CNT(l->ctr, dhcp4_store_writes);
 }
 
 static struct ctl_lease *
@@ -193,6 +221,51 @@ lease_set_state(struct ctl_leases *l, struct ctl_lease *x, uint8_t st)
 	x->state = st;
 	if (st == L_BOUND)
 		l->bound++;
+}
+
+struct restore_ctx {
+	struct ctl_leases *l;
+	uint64_t now_mono;
+	int64_t now_wall;
+	uint64_t restored, expired;
+};
+
+/* Load one record; 1 tells the store to delete it (expired, or not a lease state). */
+static int
+restore_one(const struct ctl_store_rec *rec, void *arg)
+{
+	struct restore_ctx *rc = arg;
+	struct ctl_leases *l = rc->l;
+
+	if ((rec->state != L_BOUND && rec->state != L_DECLINED) || rec->expires_wall <= rc->now_wall ||
+	    lease_by_ip(l, rec->ip)) {
+		rc->expired++;
+		return 1;
+	}
+	struct ctl_lease *x = lease_add(l, rec->key, rec->key_len, rec->ip, rec->mac);
+	if (!x)
+		return 0;
+	lease_set_state(l, x, rec->state);
+	x->expires = rc->now_mono + (uint64_t)(rec->expires_wall - rc->now_wall);
+	rc->restored++;
+	return 0;
+}
+
+int
+ctl_leases_restore(struct ctl_leases *l, struct ctl_store *store, struct bf_counters *ctr)
+{
+	struct restore_ctx rc = {l, ctl_now(), (int64_t)time(NULL), 0, 0};
+	uint64_t bad = 0;
+
+	l->store = NULL; /* nothing is written back while loading */
+	l->ctr = ctr;
+	long n = ctl_store_load(store, restore_one, &rc, &bad);
+	l->store = store;
+	if (n < 0)
+		return -1;
+	BF_CNT_ADD(ctr, dhcp4_store_loaded, rc.restored);
+	BF_CNT_ADD(ctr, dhcp4_store_bad, bad);
+	return (int)rc.restored;
 }
 
 void
@@ -485,10 +558,7 @@ send_reply(struct req_ctx *r, struct bf_dhcp4_hdr *h, struct bf_dhcp4_optset *os
 	memcpy(p + l2, out, (size_t)n);
 	bf_udp4_hdr_write(p, &a, (size_t)n, bf_csum_add(0, out, (size_t)n), 0);
 	mb->port = r->port_id;
-	if (rte_ring_enqueue(r->w->from_ctl, mb) != 0) {
-		BF_CNT(&c->ctr, drop_tx_full);
-		rte_pktmbuf_free(mb);
-	}
+	ctl_reply(c, r->w, mb);
 }
 
 static void
@@ -656,8 +726,10 @@ do_discover(struct req_ctx *r, uint64_t now)
 			bf_ip4_str(r->subnet->net, ipb), r->subnet->prefix, r->macs);
 		return;
 	}
-	struct ctl_lease *e = lease_by_key(r->c->leases, r->key, r->key_len);
-	if (!(e && e->ip == ip && e->state == L_BOUND && e->expires > now))
+	/* An address bound to this machine (under this or its other identity) stays
+	 * bound, durably, until a REQUEST rebinds it; only a free one gets an offer hold. */
+	struct ctl_lease *o = lease_by_ip(r->c->leases, ip);
+	if (!(o && o->state == L_BOUND && o->expires > now))
 		lease_bind(r, ip, L_OFFERED, now + OFFER_HOLD_S);
 	send_config(r, BF_DHCPOFFER, ip, lease_time(r));
 }
@@ -703,10 +775,13 @@ do_request(struct req_ctx *r, uint64_t now)
 		return;
 	}
 	uint32_t t = lease_time(r);
-	if (!lease_bind(r, ip, L_BOUND, now + t)) {
+	struct ctl_lease *e = lease_bind(r, ip, L_BOUND, now + t);
+	if (!e) {
 		BF_CNT(&r->c->ctr, drop_dhcp4_reply_build);
 		return;
 	}
+	/* The ACK below waits in ctl's pending list until this write is committed. */
+	lease_persist(r->c->leases, e);
 	send_config(r, BF_DHCPACK, ip, t);
 }
 
@@ -745,6 +820,7 @@ quarantine(struct ctl_leases *l, uint32_t ip, uint64_t until)
 	if (q) {
 		q->state = L_DECLINED;
 		q->expires = until;
+		lease_persist(l, q);
 	}
 }
 
@@ -760,8 +836,8 @@ do_decline(struct req_ctx *r, uint64_t now)
 	}
 	/* Someone else answers ARP for it: rest the address, held by nobody. */
 	CTL_LOG(WARNING, "dhcp4: DECLINE %s from %s: address held back for %us",
-		bf_ip4_str(e->ip, ipb), r->macs, DECLINE_HOLD_S);
-	quarantine(r->c->leases, e->ip, now + DECLINE_HOLD_S);
+		bf_ip4_str(e->ip, ipb), r->macs, r->d->conf->decline_time);
+	quarantine(r->c->leases, e->ip, now + r->d->conf->decline_time);
 }
 
 void

@@ -18,6 +18,7 @@
 
 #include "ctl.h"
 #include "ctl_loop.h"
+#include "ctl_store.h"
 
 static uint64_t
 mono_ms(void)
@@ -74,6 +75,44 @@ write_stats(const struct ctl *c)
 		rename(tmp, c->stats_path);
 }
 
+void
+ctl_reply(struct ctl *c, struct dp_worker *w, struct rte_mbuf *m)
+{
+	if (c->n_pending == CTL_MAX_PENDING)
+		ctl_flush(c);
+	c->pending[c->n_pending].w = w;
+	c->pending[c->n_pending].m = m;
+	c->n_pending++;
+}
+
+void
+ctl_flush(struct ctl *c)
+{
+	bool durable = true;
+	char err[256];
+
+	if (c->store && ctl_store_dirty(c->store)) {
+		if (ctl_store_commit(c->store, err, sizeof(err)) == 0) {
+			BF_CNT(&c->ctr, dhcp4_store_commits);
+		} else {
+			durable = false;
+			CTL_LOG(CRIT, "leases: commit failed (%s): %u replies withheld", err,
+				c->n_pending);
+		}
+	}
+	for (unsigned i = 0; i < c->n_pending; i++) {
+		struct rte_mbuf *m = c->pending[i].m;
+		if (!durable) {
+			BF_CNT(&c->ctr, drop_dhcp4_store_fail);
+			rte_pktmbuf_free(m);
+		} else if (rte_ring_enqueue(c->pending[i].w->from_ctl, m) != 0) {
+			BF_CNT(&c->ctr, drop_tx_full);
+			rte_pktmbuf_free(m);
+		}
+	}
+	c->n_pending = 0;
+}
+
 unsigned
 ctl_poll(struct ctl *c)
 {
@@ -90,6 +129,7 @@ ctl_poll(struct ctl *c)
 		work += n;
 		dp_log_drain(w, log_line, NULL);
 	}
+	ctl_flush(c);
 	return work;
 }
 
@@ -109,6 +149,7 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 		uint64_t now = mono_ms();
 		if (now >= next_tick) {
 			ctl_dhcp4_tick(c, ctl_now());
+			ctl_flush(c); /* expired leases leave the store too */
 			next_tick = now + 1000;
 		}
 		if (c->stats_path && now >= next_stats) {
