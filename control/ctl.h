@@ -25,12 +25,20 @@ struct ctl_host_ref {
 struct ctl_snapdata {
 	struct ctl_conf *conf;
 	size_t n_hosts;
-	struct ctl_host_ref *by_mac;	/* sorted by MAC */
-	struct ctl_host_ref *by_ip;	/* sorted by address; only hosts with one */
+	struct ctl_host_ref *by_mac;	/* sorted by MAC; hosts with one */
+	size_t n_by_mac;
+	struct ctl_host_ref *by_ip;	/* sorted by address; hosts with one */
 	size_t n_by_ip;
+	struct ctl_host_ref *by_cid;	/* sorted by (length, bytes); hosts with one */
+	size_t n_by_cid;
+	struct ctl_host_ref *by_uuid;	/* sorted by UUID; hosts with one */
+	size_t n_by_uuid;
 };
 
 const struct ctl_host_ref *ctl_host_by_mac(const struct ctl_snapdata *d, const uint8_t *mac);
+const struct ctl_host_ref *ctl_host_by_cid(const struct ctl_snapdata *d, const uint8_t *cid,
+					   size_t len);
+const struct ctl_host_ref *ctl_host_by_uuid(const struct ctl_snapdata *d, const uint8_t *uuid);
 const struct ctl_host_ref *ctl_host_by_ip(const struct ctl_snapdata *d, uint32_t ip);
 
 /* Lease manager state (DHCPv4), owned by the control thread. */

@@ -61,6 +61,8 @@ struct y_iface {
 struct y_host {
 	char *name;
 	char *mac;
+	char *client_id;
+	char *uuid;
 	char *address;
 	char *boot_file;
 };
@@ -162,7 +164,9 @@ static const cyaml_schema_value_t y_iface_schema = {
 
 static const cyaml_schema_field_t y_host_fields[] = {
     CYAML_FIELD_STRING_PTR("name", PTR | OPT, struct y_host, name, 0, CTL_MAX_HOSTNAME - 1),
-    CYAML_FIELD_STRING_PTR("mac", PTR, struct y_host, mac, 0, STR_TOKEN),
+    CYAML_FIELD_STRING_PTR("mac", PTR | OPT, struct y_host, mac, 0, STR_TOKEN),
+    CYAML_FIELD_STRING_PTR("client_id", PTR | OPT, struct y_host, client_id, 0, 200),
+    CYAML_FIELD_STRING_PTR("uuid", PTR | OPT, struct y_host, uuid, 0, 64),
     CYAML_FIELD_STRING_PTR("address", PTR | OPT, struct y_host, address, 0, STR_TOKEN),
     CYAML_FIELD_STRING_PTR("boot_file", PTR | OPT, struct y_host, boot_file, 0, CTL_MAX_NAME - 1),
     CYAML_FIELD_END,
@@ -1313,6 +1317,44 @@ fail:
 	return -1;
 }
 
+/*
+ * Hex digits, optionally separated by ':' or '-' between bytes ("01:52:54",
+ * "0152-54", "8c8c6f7e-..."). Returns the byte count, or -1 if malformed or
+ * longer than cap.
+ */
+static int
+hex_bytes(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s; s++) {
+		int v;
+		if (*s == ':' || *s == '-') {
+			if (hi >= 0)
+				return -1; /* a separator inside a byte */
+			continue;
+		}
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else
+			return -1;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == cap)
+			return -1;
+		out[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	return hi >= 0 ? -1 : (int)n;
+}
+
 static int
 conv_hosts(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf_subnet *cs,
 	   const struct name_ref *names, size_t n_names)
@@ -1337,10 +1379,34 @@ conv_hosts(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf_
 				    shows(ld, yh->name));
 			snprintf(h->name, sizeof(h->name), "%s", yh->name);
 		}
-		if (mac_parse_unicast(yh->mac, h->mac))
+		if (!yh->mac && !yh->client_id && !yh->uuid)
+			return fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu]", si, j), false,
+					 "a host needs 'mac', 'client_id' or 'uuid'");
+		if (yh->mac && mac_parse_unicast(yh->mac, h->mac))
 			return fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].mac", si, j),
 					 false, "invalid unicast MAC address '%s'",
 					 shows(ld, yh->mac));
+		h->has_mac = yh->mac != NULL;
+		if (yh->client_id) {
+			int n = hex_bytes(yh->client_id, h->cid, sizeof(h->cid));
+			if (n < 2)
+				return fail_node(
+				    ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].client_id", si, j),
+				    false,
+				    "invalid client_id '%s' (2 to 64 bytes in hex, e.g. "
+				    "01:52:54:00:12:34:56)",
+				    shows(ld, yh->client_id));
+			h->cid_len = (uint8_t)n;
+		}
+		if (yh->uuid) {
+			if (hex_bytes(yh->uuid, h->uuid, sizeof(h->uuid)) != 16)
+				return fail_node(
+				    ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].uuid", si, j), false,
+				    "invalid uuid '%s' (16 bytes in hex as option 97 carries them, "
+				    "dashes allowed)",
+				    shows(ld, yh->uuid));
+			h->has_uuid = true;
+		}
 		if (yh->address) {
 			const char *path =
 			    pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].address", si, j);
@@ -1412,6 +1478,16 @@ conv_subnet(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf
 	return conv_hosts(ld, si, ys, cs, names, n_names);
 }
 
+/* "01:52:54" form of n bytes into out (3 * n + 1 bytes). */
+static char *
+hex_str(const uint8_t *p, size_t n, char *out)
+{
+	out[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + (i ? 3 * i - 1 : 0), i ? ":%02x" : "%02x", p[i]);
+	return out;
+}
+
 /*
  * Report host number dup (where[] maps host numbers to subnet, host) as a
  * duplicate of host number first in field key; value is its text form.
@@ -1461,19 +1537,21 @@ check_unique(struct ld *ld, const struct ctl_conf *c)
 			       bf_ip4_str(c->subnets[first].net, b), c->subnets[first].prefix, l);
 		goto out;
 	}
-	size_t n_ips = 0;
+	size_t n_ips = 0, n_macs = 0;
 	for (size_t i = 0; i < c->n_subnets; i++) {
 		for (size_t j = 0; j < c->subnets[i].n_hosts; j++, k++) {
 			const struct ctl_conf_host *h = &c->subnets[i].hosts[j];
 			where[2 * k] = i;
 			where[2 * k + 1] = j;
-			uint64_t m = mac_u64(h->mac);
-			macs[k] = (struct span){m, m, k};
+			if (h->has_mac) {
+				uint64_t m = mac_u64(h->mac);
+				macs[n_macs++] = (struct span){m, m, k};
+			}
 			if (h->has_ip)
 				ips[n_ips++] = (struct span){h->ip, h->ip, k};
 		}
 	}
-	dup = span_overlap(macs, n_hosts, &first);
+	dup = span_overlap(macs, n_macs, &first);
 	if (dup != SIZE_MAX) {
 		char mac[18];
 		const struct ctl_conf_host *h = &c->subnets[where[2 * dup]].hosts[where[2 * dup + 1]];
@@ -1486,6 +1564,26 @@ check_unique(struct ld *ld, const struct ctl_conf *c)
 		const struct ctl_conf_host *h = &c->subnets[where[2 * dup]].hosts[where[2 * dup + 1]];
 		rc = fail_dup_host(ld, where, first, dup, "address", "address", bf_ip4_str(h->ip, ip));
 		goto out;
+	}
+	/* Client identifiers and UUIDs: reservations by them are few; pairwise is fine. */
+	for (size_t a = 0; a < n_hosts; a++) {
+		const struct ctl_conf_host *ha = &c->subnets[where[2 * a]].hosts[where[2 * a + 1]];
+		for (size_t b = a + 1; b < n_hosts && (ha->cid_len || ha->has_uuid); b++) {
+			const struct ctl_conf_host *hb =
+			    &c->subnets[where[2 * b]].hosts[where[2 * b + 1]];
+			char hx[3 * CTL_MAX_CLIENT_ID + 1];
+			if (ha->cid_len && ha->cid_len == hb->cid_len &&
+			    memcmp(ha->cid, hb->cid, ha->cid_len) == 0) {
+				rc = fail_dup_host(ld, where, a, b, "client_id", "client_id",
+						   hex_str(ha->cid, ha->cid_len, hx));
+				goto out;
+			}
+			if (ha->has_uuid && hb->has_uuid && memcmp(ha->uuid, hb->uuid, 16) == 0) {
+				rc = fail_dup_host(ld, where, a, b, "uuid", "uuid",
+						   hex_str(ha->uuid, 16, hx));
+				goto out;
+			}
+		}
 	}
 out:
 	free(sp);

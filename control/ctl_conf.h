@@ -30,9 +30,18 @@ struct ctl_conf_range {
 	uint32_t first, last;	/* inclusive, host order, first <= last */
 };
 
+#define CTL_MAX_CLIENT_ID 64
+
+/* A reservation, matched by client identifier (61), then PXE UUID (97),
+ * then hardware address: at least one is set. */
 struct ctl_conf_host {
 	char name[CTL_MAX_HOSTNAME];	/* sent as option 12 */
+	bool has_mac;
 	uint8_t mac[6];
+	uint8_t cid_len;		/* 0: none */
+	uint8_t cid[CTL_MAX_CLIENT_ID];	/* option 61 value, as on the wire */
+	bool has_uuid;
+	uint8_t uuid[16];		/* option 97 bytes after its type 0, as on the wire */
 	bool has_ip;
 	uint32_t ip;			/* fixed address (must be inside the subnet) */
 	char boot_file[CTL_MAX_NAME];	/* empty: use the boot rules */

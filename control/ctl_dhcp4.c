@@ -295,8 +295,45 @@ cmp_mac_ref(const void *k, const void *e)
 const struct ctl_host_ref *
 ctl_host_by_mac(const struct ctl_snapdata *d, const uint8_t *mac)
 {
-	return d->n_hosts ? bsearch(mac, d->by_mac, d->n_hosts, sizeof(*d->by_mac), cmp_mac_ref)
-			  : NULL;
+	return d->n_by_mac ? bsearch(mac, d->by_mac, d->n_by_mac, sizeof(*d->by_mac), cmp_mac_ref)
+			   : NULL;
+}
+
+struct cid_key {
+	const uint8_t *p;
+	size_t len;
+};
+
+static int
+cmp_cid_ref(const void *k, const void *e)
+{
+	const struct cid_key *c = k;
+	const struct ctl_conf_host *h = ((const struct ctl_host_ref *)e)->host;
+	if (c->len != h->cid_len)
+		return c->len < h->cid_len ? -1 : 1;
+	return memcmp(c->p, h->cid, c->len);
+}
+
+const struct ctl_host_ref *
+ctl_host_by_cid(const struct ctl_snapdata *d, const uint8_t *cid, size_t len)
+{
+	struct cid_key k = {cid, len};
+	return d->n_by_cid ? bsearch(&k, d->by_cid, d->n_by_cid, sizeof(*d->by_cid), cmp_cid_ref)
+			   : NULL;
+}
+
+static int
+cmp_uuid_ref(const void *k, const void *e)
+{
+	return memcmp(k, ((const struct ctl_host_ref *)e)->host->uuid, 16);
+}
+
+const struct ctl_host_ref *
+ctl_host_by_uuid(const struct ctl_snapdata *d, const uint8_t *uuid)
+{
+	return d->n_by_uuid
+		   ? bsearch(uuid, d->by_uuid, d->n_by_uuid, sizeof(*d->by_uuid), cmp_uuid_ref)
+		   : NULL;
 }
 
 static int
@@ -675,9 +712,21 @@ send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
 		BF_CNT(&r->c->ctr, dhcp4_offer);
 	else
 		BF_CNT(&r->c->ctr, dhcp4_ack);
-	CTL_LOG(INFO, "dhcp4: %s %s to %s%s%s boot %s (rule %s) lease %us",
+	/* The UUID as option 97 carries it: what a `uuid:` reservation matches. */
+	char uuid[40] = "";
+	if (m->has_uuid) {
+		static const char hx[] = "0123456789abcdef";
+		char *o = uuid;
+		o += sprintf(o, " uuid ");
+		for (int i = 0; i < 16; i++) {
+			*o++ = hx[m->uuid[i] >> 4];
+			*o++ = hx[m->uuid[i] & 15];
+		}
+		*o = 0;
+	}
+	CTL_LOG(INFO, "dhcp4: %s %s to %s%s%s%s boot %s (rule %s) lease %us",
 		type == BF_DHCPOFFER ? "OFFER" : "ACK", bf_ip4_str(yiaddr ? yiaddr : m->ciaddr, ipb),
-		r->macs, r->host ? " host " : "", r->host ? r->host->host->name : "",
+		r->macs, uuid, r->host ? " host " : "", r->host ? r->host->host->name : "",
 		boot ? boot : "-", why, lease_s);
 }
 
@@ -873,7 +922,14 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 	}
 	bf_mac_str(msg.chaddr, r.macs);
 	client_key(&r);
-	if (msg.htype == 1 && msg.hlen == 6)
+	/* Reservations: client identifier, then PXE UUID, then hardware address. */
+	size_t cid_len;
+	const uint8_t *cid = bf_dhcp4_get(&msg, BF_O4_CLIENT_ID, &cid_len);
+	if (cid)
+		r.host = ctl_host_by_cid(r.d, cid, cid_len);
+	if (!r.host && msg.has_uuid)
+		r.host = ctl_host_by_uuid(r.d, msg.uuid);
+	if (!r.host && msg.htype == 1 && msg.hlen == 6)
 		r.host = ctl_host_by_mac(r.d, msg.chaddr);
 	uint32_t sel = msg.subnet_select ? msg.subnet_select : msg.giaddr;
 	r.subnet = find_subnet(r.d->conf, sel ? sel : r.ifc->ip4);

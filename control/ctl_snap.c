@@ -41,6 +41,23 @@ cmp_ref_ip(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int
+cmp_ref_cid(const void *a, const void *b)
+{
+	const struct ctl_conf_host *x = ((const struct ctl_host_ref *)a)->host;
+	const struct ctl_conf_host *y = ((const struct ctl_host_ref *)b)->host;
+	if (x->cid_len != y->cid_len)
+		return x->cid_len < y->cid_len ? -1 : 1;
+	return memcmp(x->cid, y->cid, x->cid_len);
+}
+
+static int
+cmp_ref_uuid(const void *a, const void *b)
+{
+	return memcmp(((const struct ctl_host_ref *)a)->host->uuid,
+		      ((const struct ctl_host_ref *)b)->host->uuid, 16);
+}
+
 static void
 snapdata_free(void *p)
 {
@@ -50,6 +67,8 @@ snapdata_free(void *p)
 	ctl_conf_free(d->conf);
 	free(d->by_mac);
 	free(d->by_ip);
+	free(d->by_cid);
+	free(d->by_uuid);
 	free(d);
 }
 
@@ -144,22 +163,31 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 		d->n_hosts += conf->subnets[i].n_hosts;
 	d->by_mac = calloc(d->n_hosts + 1, sizeof(*d->by_mac));
 	d->by_ip = calloc(d->n_hosts + 1, sizeof(*d->by_ip));
-	if (!d->by_mac || !d->by_ip) {
+	d->by_cid = calloc(d->n_hosts + 1, sizeof(*d->by_cid));
+	d->by_uuid = calloc(d->n_hosts + 1, sizeof(*d->by_uuid));
+	if (!d->by_mac || !d->by_ip || !d->by_cid || !d->by_uuid) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	size_t k = 0;
 	for (size_t i = 0; i < conf->n_subnets; i++) {
 		const struct ctl_conf_subnet *sn = &conf->subnets[i];
 		for (size_t j = 0; j < sn->n_hosts; j++) {
-			struct ctl_host_ref ref = {&sn->hosts[j], sn};
-			d->by_mac[k++] = ref;
-			if (sn->hosts[j].has_ip)
+			const struct ctl_conf_host *h = &sn->hosts[j];
+			struct ctl_host_ref ref = {h, sn};
+			if (h->has_mac)
+				d->by_mac[d->n_by_mac++] = ref;
+			if (h->has_ip)
 				d->by_ip[d->n_by_ip++] = ref;
+			if (h->cid_len)
+				d->by_cid[d->n_by_cid++] = ref;
+			if (h->has_uuid)
+				d->by_uuid[d->n_by_uuid++] = ref;
 		}
 	}
-	qsort(d->by_mac, d->n_hosts, sizeof(*d->by_mac), cmp_ref_mac);
+	qsort(d->by_mac, d->n_by_mac, sizeof(*d->by_mac), cmp_ref_mac);
 	qsort(d->by_ip, d->n_by_ip, sizeof(*d->by_ip), cmp_ref_ip);
+	qsort(d->by_cid, d->n_by_cid, sizeof(*d->by_cid), cmp_ref_cid);
+	qsort(d->by_uuid, d->n_by_uuid, sizeof(*d->by_uuid), cmp_ref_uuid);
 	d->conf = conf;
 	s->ctl = d;
 	s->ctl_free = snapdata_free;

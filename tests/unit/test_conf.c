@@ -369,3 +369,52 @@ Test(conf, buffer_names_and_tiny_err)
 	cr_assert_eq(ctl_conf_load_buf("x.yaml", NULL, 0, &c, err, sizeof(err)), -1);
 	ctl_conf_free(NULL);
 }
+
+/* Reservations by client identifier and PXE UUID; lease store and decline time. */
+Test(conf, identity_reservations_and_lease_keys)
+{
+	static const char head[] =
+	    "interfaces:\n  - {port: 0, ipv4: 10.1.0.1/24}\n"
+	    "dhcp4:\n  lease_store: leases\n  decline_time: 120\n  subnets:\n"
+	    "    - subnet: 10.1.0.0/24\n      hosts:\n";
+	static const char good[] =
+	    "        - {name: a, client_id: \"01:52:54:00:12:34:56\", address: 10.1.0.5}\n"
+	    "        - {name: b, uuid: 8c8c6f7e-0011-2233-4455-66778899aabb}\n"
+	    "        - {name: c, mac: 02:00:00:00:00:07, uuid: 00112233445566778899AABBCCDDEEFF}\n";
+	char buf[2048], err[256];
+	struct ctl_conf *c = NULL;
+
+	snprintf(buf, sizeof(buf), "%s%s", head, good);
+	cr_assert_eq(ctl_conf_load_buf("/etc/bf/x.yaml", buf, strlen(buf), &c, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_expect_str_eq(c->lease_store, "/etc/bf/leases");
+	cr_expect_eq(c->decline_time, 120);
+	const struct ctl_conf_host *h = c->subnets[0].hosts;
+	cr_expect_eq(h[0].cid_len, 7);
+	cr_expect_eq(h[0].cid[0], 1);
+	cr_expect_eq(h[0].cid[6], 0x56);
+	cr_expect_not(h[0].has_mac);
+	cr_expect_not(h[0].has_uuid);
+	cr_expect(h[1].has_uuid && h[1].uuid[0] == 0x8c && h[1].uuid[15] == 0xbb);
+	cr_expect(h[2].has_mac && h[2].has_uuid && h[2].uuid[15] == 0xff);
+	ctl_conf_free(c);
+
+	static const struct {
+		const char *hosts, *want;
+	} bad[] = {
+	    {"        - {name: a}\n", "x.yaml:9:11: a host needs 'mac', 'client_id' or 'uuid'"},
+	    {"        - {uuid: 0011}\n", "x.yaml:9:18: invalid uuid '0011'"},
+	    {"        - {client_id: \"01\"}\n", "x.yaml:9:23: invalid client_id '01'"},
+	    {"        - {client_id: \"01:0\"}\n", "x.yaml:9:23: invalid client_id '01:0'"},
+	    {"        - {client_id: \"01:02\"}\n        - {client_id: \"0102\"}\n",
+	     "x.yaml:10:23: duplicate host client_id 01:02 (first at line 9)"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", head, bad[i].hosts);
+		c = NULL;
+		cr_assert_eq(ctl_conf_load_buf("x.yaml", buf, strlen(buf), &c, err, sizeof(err)), -1,
+			     "case %zu", i);
+		cr_expect(strncmp(err, bad[i].want, strlen(bad[i].want)) == 0, "case %zu: got '%s'",
+			  i, err);
+	}
+}
