@@ -166,6 +166,18 @@ one_reply d4 "4 reserved DISCOVER" OFFER
 bf_check_eq "4: reserved address" "$BF_FIXED_IP" "$(df d4 yiaddr)"
 bf_check_eq "4: option 12 host name" "$(hexs "$BF_FIXED_NAME")" "$(opt d4 12)"
 
+# Reservations by client identifier (61) and by PXE UUID (97), whatever the MAC.
+probe d4cid --type discover --xid 0x0bf00015 --chaddr "$(new_mac)" --flags-broadcast \
+	--client-id "${BF_CID_HOST//:/}"
+one_reply d4cid "4 DISCOVER with a reserved client identifier" OFFER
+bf_check_eq "4: client-id reservation address" "$BF_CID_IP" "$(df d4cid yiaddr)"
+bf_check_eq "4: client-id reservation host name" "$(hexs byclientid)" "$(opt d4cid 12)"
+probe d4uuid --type discover --xid 0x0bf00016 --chaddr "$(new_mac)" --flags-broadcast \
+	--arch 7 --vendor-class "PXEClient:Arch:00007:UNDI:003016" --uuid "$BF_UUID_HOST"
+one_reply d4uuid "4 PXE DISCOVER with a reserved UUID" OFFER
+bf_check_eq "4: UUID reservation address" "$BF_UUID_IP" "$(df d4uuid yiaddr)"
+bf_check_eq "4: UUID reservation host name" "$(hexs byuuid)" "$(opt d4uuid 12)"
+
 # ---------------------------------------- 5. DISCOVER, REQUEST -> ACK, NAK --
 bf_log "5. full exchange, then INIT-REBOOT on the wrong network"
 M5=$(new_mac)

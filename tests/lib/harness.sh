@@ -56,6 +56,12 @@ BF_FIXED_NAME=${BF_FIXED_NAME:-fixed1}
 BF_DOMAIN=${BF_DOMAIN:-test.bootfarm}
 BF_LEASE=${BF_LEASE:-600}
 BF_CLIENT_STATIC_IP=${BF_CLIENT_STATIC_IP:-10.77.0.50}
+# Reservations by client identifier (option 61) and by PXE UUID (option 97).
+BF_CID_HOST=${BF_CID_HOST:-01:02:bf:00:00:61}
+BF_CID_IP=${BF_CID_IP:-10.77.0.6}
+BF_UUID_HOST=${BF_UUID_HOST:-00112233445566778899aabbccddeeff}
+BF_UUID_IP=${BF_UUID_IP:-10.77.0.7}
+BF_LEASE_STORE=${BF_LEASE_STORE:-}	# bootfarmd dhcp4.lease_store (LMDB dir); empty: none
 # Boot rules, first match wins: iPXE clients, then UEFI x64 (arch 7, 9), then
 # everything else (BIOS).
 BF_BOOT_IPXE=${BF_BOOT_IPXE:-boot.ipxe}
@@ -414,6 +420,11 @@ bf_write_bootfarmd_config() {
 		    ipv4: $BF_SERVER_IP/$BF_PREFIX
 		dhcp4:
 		  lease_time: $BF_LEASE
+		EOF
+		if [[ -n $BF_LEASE_STORE ]]; then
+			echo "  lease_store: \"$BF_LEASE_STORE\""
+		fi
+		cat <<-EOF
 		  subnets:
 		    - subnet: $BF_NET/$BF_PREFIX
 		      pools: [ "$BF_POOL_FIRST-$BF_POOL_LAST" ]
@@ -424,6 +435,12 @@ bf_write_bootfarmd_config() {
 		        - name: $BF_FIXED_NAME
 		          mac: $BF_FIXED_MAC
 		          address: $BF_FIXED_IP
+		        - name: byclientid
+		          client_id: "$BF_CID_HOST"
+		          address: $BF_CID_IP
+		        - name: byuuid
+		          uuid: "$BF_UUID_HOST"
+		          address: $BF_UUID_IP
 		boot:
 		  - name: ipxe
 		    ipxe: true
