@@ -41,6 +41,7 @@
 #include <yaml.h>
 
 #include "bf_net.h"
+#include "bf_pxe.h"
 #include "bf_tftp.h"
 
 #define CONF_MAX_FILE (16u << 20) /* ctl_conf_load refuses larger files */
@@ -87,6 +88,7 @@ struct y_subnet {
 
 struct y_dhcp4 {
 	int *authoritative;
+	int *proxy;
 	uint64_t *lease_time;
 	uint64_t *max_lease_time;
 	uint64_t *decline_time;
@@ -120,7 +122,21 @@ struct y_image {
 	char *content;
 };
 
+struct y_pxe_item {
+	char *text;
+	uint64_t *type;
+	char *file;
+};
+
+struct y_pxe {
+	char *prompt;
+	uint64_t *timeout;
+	struct y_pxe_item *menu;
+	unsigned menu_count;
+};
+
 struct y_conf {
+	struct y_pxe *pxe;
 	struct y_iface *interfaces;
 	unsigned interfaces_count;
 	struct y_dhcp4 *dhcp4;
@@ -200,6 +216,8 @@ static const cyaml_schema_field_t y_dhcp4_fields[] = {
     CYAML_FIELD_ENUM_PTR("authoritative", OPT | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE,
 			 struct y_dhcp4, authoritative, y_bool_strings,
 			 CYAML_ARRAY_LEN(y_bool_strings)),
+    CYAML_FIELD_ENUM_PTR("proxy", OPT | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE,
+			 struct y_dhcp4, proxy, y_bool_strings, CYAML_ARRAY_LEN(y_bool_strings)),
     CYAML_FIELD_UINT_PTR("lease_time", OPT, struct y_dhcp4, lease_time),
     CYAML_FIELD_UINT_PTR("max_lease_time", OPT, struct y_dhcp4, max_lease_time),
     CYAML_FIELD_UINT_PTR("decline_time", OPT, struct y_dhcp4, decline_time),
@@ -247,7 +265,26 @@ static const cyaml_schema_value_t y_image_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_image, y_image_fields),
 };
 
+static const cyaml_schema_field_t y_pxe_item_fields[] = {
+    CYAML_FIELD_STRING_PTR("text", PTR, struct y_pxe_item, text, 1, 255),
+    CYAML_FIELD_UINT_PTR("type", CYAML_FLAG_DEFAULT, struct y_pxe_item, type),
+    CYAML_FIELD_STRING_PTR("file", PTR | OPT, struct y_pxe_item, file, 0, CTL_MAX_NAME - 1),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_pxe_item_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_pxe_item, y_pxe_item_fields),
+};
+
+static const cyaml_schema_field_t y_pxe_fields[] = {
+    CYAML_FIELD_STRING_PTR("prompt", PTR | OPT, struct y_pxe, prompt, 0, 200),
+    CYAML_FIELD_UINT_PTR("timeout", OPT, struct y_pxe, timeout),
+    CYAML_FIELD_SEQUENCE("menu", PTR | OPT, struct y_pxe, menu, &y_pxe_item_schema, 0, 16),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t y_conf_fields[] = {
+    CYAML_FIELD_MAPPING_PTR("pxe", OPT, struct y_conf, pxe, y_pxe_fields),
     CYAML_FIELD_SEQUENCE("interfaces", PTR, struct y_conf, interfaces, &y_iface_schema, 1,
 			 CYAML_UNLIMITED),
     CYAML_FIELD_MAPPING_PTR("dhcp4", OPT, struct y_conf, dhcp4, y_dhcp4_fields),
@@ -1604,6 +1641,7 @@ conv_dhcp4(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const stru
 	if (!d)
 		d = &none;
 	c->authoritative = d->authoritative ? *d->authoritative != 0 : true;
+	c->proxy = d->proxy ? *d->proxy != 0 : false;
 	if (num(ld, "dhcp4.lease_time", d->lease_time, 3600, CONF_LEASE_MIN, CONF_LEASE_MAX, &v))
 		return -1;
 	c->lease_time = (uint32_t)v;
@@ -1634,6 +1672,73 @@ conv_dhcp4(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const stru
 		if (conv_subnet(ld, i, &d->subnets[i], &c->subnets[i], c, names, n_names))
 			return -1;
 	return check_unique(ld, c);
+}
+
+/* The PXE menu; its option 43 must fit one option (ROMs do not join split ones). */
+static int
+conv_pxe(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct name_ref *names,
+	 size_t n_names)
+{
+	const struct y_pxe *yp = y->pxe;
+	struct bf_pxe_opts po;
+	uint8_t enc[1024];
+	uint64_t v;
+
+	if (!yp)
+		return 0;
+	if (num(ld, "pxe.timeout", yp->timeout, 10, 0, 255, &v))
+		return -1;
+	c->pxe.timeout = (uint8_t)v;
+	snprintf(c->pxe.prompt, sizeof(c->pxe.prompt), "%s", yp->prompt ? yp->prompt : "");
+	c->pxe.items = calloc(yp->menu_count ? yp->menu_count : 1, sizeof(*c->pxe.items));
+	if (!c->pxe.items)
+		return fail_at(ld, 1, 1, "out of memory");
+	c->pxe.n_items = yp->menu_count;
+	memset(&po, 0, sizeof(po));
+	for (size_t i = 0; i < yp->menu_count; i++) {
+		const struct y_pxe_item *yi = &yp->menu[i];
+		struct ctl_conf_pxe_item *it = &c->pxe.items[i];
+		if (num(ld, pathf(ld, "pxe.menu[%zu].type", i), yi->type, 0, 0, 65535, &v))
+			return -1;
+		it->type = (uint16_t)v;
+		for (size_t j = 0; j < i; j++)
+			if (c->pxe.items[j].type == it->type)
+				return fail_node(ld, pathf(ld, "pxe.menu[%zu].type", i), false,
+						 "menu type %u is already used by item %zu",
+						 it->type, j);
+		snprintf(it->text, sizeof(it->text), "%s", yi->text);
+		if (it->type && !yi->file)
+			return fail_node(ld, pathf(ld, "pxe.menu[%zu]", i), false,
+					 "menu item of type %u needs a 'file' (only type 0, "
+					 "local boot, has none)",
+					 it->type);
+		if (it->type) {
+			if (boot_file_check(ld, pathf(ld, "pxe.menu[%zu].file", i), yi->file, names,
+					    n_names))
+				return -1;
+			snprintf(it->file, sizeof(it->file), "%s", yi->file);
+		}
+		po.menu[po.n_menu].type = it->type;
+		po.menu[po.n_menu].len = (uint8_t)strlen(it->text);
+		memcpy(po.menu[po.n_menu].text, it->text, strlen(it->text) + 1);
+		if (it->type && po.n_servers < BF_PXE_MAX_SERVER_TYPES) {
+			po.servers[po.n_servers].type = it->type;
+			po.servers[po.n_servers].n_ip = 1;
+			po.n_servers++;
+		}
+		po.n_menu++;
+	}
+	po.has_discovery_control = true;
+	po.has_prompt = c->pxe.prompt[0] != 0;
+	po.prompt_len = (uint8_t)strlen(c->pxe.prompt);
+	memcpy(po.prompt, c->pxe.prompt, po.prompt_len);
+	int n = bf_pxe_encode(&po, enc, sizeof(enc));
+	if (n < 0 || n > 255)
+		return fail_node(ld, "pxe", false,
+				 "the PXE menu needs %d bytes of option 43; PXE ROMs take at most "
+				 "255: shorten texts or the prompt, or use fewer items",
+				 n < 0 ? (int)sizeof(enc) : n);
+	return 0;
 }
 
 static int
@@ -1735,7 +1840,8 @@ convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 	if (!rc) {
 		/* Sorted by conv_images (n > 1); a single name needs no sorting. */
 		rc = conv_ifaces(ld, y, c) || conv_dhcp4(ld, y, c, names, c->n_images) ||
-			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c)
+			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c) ||
+			     conv_pxe(ld, y, c, names, c->n_images)
 			 ? -1
 			 : 0;
 	}
@@ -1895,6 +2001,7 @@ ctl_conf_free(struct ctl_conf *c)
 	}
 	free(c->subnets);
 	free(c->rules);
+	free(c->pxe.items);
 	for (size_t i = 0; i < c->n_images; i++) {
 		free(c->images[i].path);
 		free(c->images[i].content);

@@ -81,6 +81,20 @@ struct ctl_conf_image {
 	size_t content_len;
 };
 
+/* A PXE boot menu item (PXE 2.1 option 43 sub-options 8 and 9). */
+struct ctl_conf_pxe_item {
+	uint16_t type;			/* boot server type; 0 = boot from local disk */
+	char text[256];
+	char file[CTL_MAX_NAME];	/* what Boot Server Discovery for this type gets */
+};
+
+struct ctl_conf_pxe {
+	char prompt[201];		/* empty: no prompt (sub-option 10) */
+	uint8_t timeout;		/* prompt seconds: 0 first item at once, 255 wait */
+	size_t n_items;			/* 0: no menu, clients boot the boot file at once */
+	struct ctl_conf_pxe_item *items;
+};
+
 struct ctl_conf_tftp {
 	uint16_t max_blksize;	/* cap on negotiated blksize (default: from MTU) */
 	uint16_t max_window;	/* cap on windowsize (default 64) */
@@ -95,6 +109,7 @@ struct ctl_conf {
 	size_t n_ifaces;
 	struct ctl_conf_iface *ifaces;
 	bool authoritative;		/* NAK requests for addresses we cannot give */
+	bool proxy;			/* ProxyDHCP: answer PXE clients only, no addresses */
 	uint32_t lease_time;		/* default 3600 */
 	uint32_t max_lease_time;	/* default 86400 */
 	uint32_t decline_time;		/* a DECLINEd address rests this long (3600) */
@@ -106,6 +121,7 @@ struct ctl_conf {
 	size_t n_images;
 	struct ctl_conf_image *images;
 	struct ctl_conf_tftp tftp;
+	struct ctl_conf_pxe pxe;
 };
 
 /*

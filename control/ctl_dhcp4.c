@@ -387,7 +387,11 @@ struct req_ctx {
 	const struct bf_pkt *p;
 	const struct bf_dhcp4_msg *m;
 	const struct ctl_conf_subnet *subnet;
-	const struct ctl_host_ref *host;	/* reservation by MAC, if any */
+	const struct ctl_host_ref *host;	/* reservation, if any */
+	bool proxy;				/* answer without an address (ProxyDHCP, 4011) */
+	bool has_item;				/* Boot Server Discovery: option 43 sub-option 71 */
+	uint16_t item_type, item_layer;
+	const char *item_file;			/* the menu item's boot file */
 	uint8_t key[KEY_MAX];
 	size_t key_len;
 	char macs[18];
@@ -499,7 +503,11 @@ choose_boot(struct req_ctx *r, uint32_t *next_server, const char **why)
 	const struct ctl_conf *conf = r->d->conf;
 	const struct ctl_conf_boot_rule *rule = match_rule(conf, r->m);
 
-	*next_server = r->subnet->next_server ? r->subnet->next_server : r->ifc->ip4;
+	*next_server = r->subnet && r->subnet->next_server ? r->subnet->next_server : r->ifc->ip4;
+	if (r->item_file) {
+		*why = "menu";
+		return r->item_file;
+	}
 	if (r->host && r->host->host->boot_file[0] && !(rule && rule->ipxe == 1 && r->m->is_ipxe)) {
 		*why = "host";
 		return r->host->host->boot_file;
@@ -630,6 +638,57 @@ send_nak(struct req_ctx *r, const char *why)
 		bf_ip4_str(r->m->req_ip ? r->m->req_ip : r->m->ciaddr, ipb), r->macs, why);
 }
 
+/*
+ * Option 43 for a PXE client (PXE 2.1 table 2-1): the chosen boot item
+ * echoed after Boot Server Discovery; else the menu, with this server as the
+ * boot server of every item type (discovery control: unicast to the listed
+ * servers only); else "boot the file given" (discovery control bit 3).
+ */
+static void
+put_pxe43(struct req_ctx *r, struct bf_dhcp4_optset *os, bool have_boot)
+{
+	const struct ctl_conf_pxe *menu = &r->d->conf->pxe;
+	struct bf_pxe_opts po;
+	uint8_t enc[512];
+
+	memset(&po, 0, sizeof(po));
+	if (r->has_item) {
+		po.has_boot_item = true;
+		po.boot_item_type = r->item_type;
+		po.boot_item_layer = r->item_layer;
+	} else if (menu->n_items) {
+		po.has_discovery_control = true;
+		po.discovery_control = BF_PXE_DC_NO_BCAST | BF_PXE_DC_NO_MCAST | BF_PXE_DC_ONLY_LISTED;
+		for (size_t i = 0; i < menu->n_items && po.n_menu < BF_PXE_MAX_MENU; i++) {
+			const struct ctl_conf_pxe_item *it = &menu->items[i];
+			struct bf_pxe_menu_item *mi = &po.menu[po.n_menu++];
+			mi->type = it->type;
+			mi->len = (uint8_t)strlen(it->text);
+			memcpy(mi->text, it->text, mi->len + 1u);
+			if (it->type && po.n_servers < BF_PXE_MAX_SERVER_TYPES) {
+				struct bf_pxe_server *sv = &po.servers[po.n_servers++];
+				sv->type = it->type;
+				sv->n_ip = 1;
+				sv->ip[0] = r->ifc->ip4;
+			}
+		}
+		if (menu->prompt[0]) {
+			po.has_prompt = true;
+			po.prompt_timeout = menu->timeout;
+			po.prompt_len = (uint8_t)strlen(menu->prompt);
+			memcpy(po.prompt, menu->prompt, po.prompt_len + 1u);
+		}
+	} else if (have_boot) {
+		po.has_discovery_control = true;
+		po.discovery_control = BF_PXE_DC_USE_BOOTFILE;
+	} else {
+		return;
+	}
+	int n = bf_pxe_encode(&po, enc, sizeof(enc));
+	if (n > 0 && n <= 255) /* the config check keeps menus within one option */
+		bf_dhcp4_optset_put(os, BF_O4_VENDOR, enc, (size_t)n);
+}
+
 /* Fill the options and header of an OFFER/ACK (yiaddr may be 0 for INFORM). */
 static void
 send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
@@ -653,16 +712,19 @@ send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
 		bf_dhcp4_optset_put_u32(&os, BF_O4_T1, lease_s / 2);
 		bf_dhcp4_optset_put_u32(&os, BF_O4_T2, (uint32_t)((uint64_t)lease_s * 7 / 8));
 	}
-	uint32_t mask = s->prefix ? ~0u << (32 - s->prefix) : 0;
-	bf_dhcp4_optset_put_u32(&os, BF_O4_SUBNET_MASK, mask);
-	if (s->prefix < 31)
-		bf_dhcp4_optset_put_u32(&os, BF_O4_BROADCAST, s->net | ~mask);
-	put_addrs(&os, BF_O4_ROUTER, s->routers, s->n_routers);
-	put_addrs(&os, BF_O4_DNS, s->dns, s->n_dns);
-	put_addrs(&os, BF_O4_NTP, s->ntp, s->n_ntp);
-	if (s->domain[0])
-		bf_dhcp4_optset_put(&os, BF_O4_DOMAIN, s->domain, strlen(s->domain));
-	if (r->host && r->host->host->name[0])
+	/* A proxy answer carries boot data only: the address server owns the rest. */
+	if (!r->proxy && s) {
+		uint32_t mask = s->prefix ? ~0u << (32 - s->prefix) : 0;
+		bf_dhcp4_optset_put_u32(&os, BF_O4_SUBNET_MASK, mask);
+		if (s->prefix < 31)
+			bf_dhcp4_optset_put_u32(&os, BF_O4_BROADCAST, s->net | ~mask);
+		put_addrs(&os, BF_O4_ROUTER, s->routers, s->n_routers);
+		put_addrs(&os, BF_O4_DNS, s->dns, s->n_dns);
+		put_addrs(&os, BF_O4_NTP, s->ntp, s->n_ntp);
+		if (s->domain[0])
+			bf_dhcp4_optset_put(&os, BF_O4_DOMAIN, s->domain, strlen(s->domain));
+	}
+	if (!r->proxy && r->host && r->host->host->name[0])
 		bf_dhcp4_optset_put(&os, BF_O4_HOSTNAME, r->host->host->name,
 				    strlen(r->host->host->name));
 	if (boot) {
@@ -695,20 +757,15 @@ send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
 			memcpy(u + 1, m->uuid, 16);
 			bf_dhcp4_optset_put(&os, BF_O4_UUID, u, sizeof(u));
 		}
-		if (m->is_pxe && boot) {
-			/* Discovery control bit 3: boot the file given, skip boot server discovery. */
-			struct bf_pxe_opts po;
-			uint8_t enc[16];
-			memset(&po, 0, sizeof(po));
-			po.has_discovery_control = true;
-			po.discovery_control = BF_PXE_DC_USE_BOOTFILE;
-			int n = bf_pxe_encode(&po, enc, sizeof(enc));
-			if (n > 0)
-				bf_dhcp4_optset_put(&os, BF_O4_VENDOR, enc, (size_t)n);
-		}
+		if (m->is_pxe)
+			put_pxe43(r, &os, boot != NULL);
 	}
 	send_reply(r, &h, &os, type);
-	if (type == BF_DHCPOFFER)
+	if (r->has_item || (r->proxy && type == BF_DHCPACK))
+		BF_CNT(&r->c->ctr, dhcp4_boot_ack);
+	else if (r->proxy)
+		BF_CNT(&r->c->ctr, dhcp4_proxy_offer);
+	else if (type == BF_DHCPOFFER)
 		BF_CNT(&r->c->ctr, dhcp4_offer);
 	else
 		BF_CNT(&r->c->ctr, dhcp4_ack);
@@ -724,7 +781,8 @@ send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
 		}
 		*o = 0;
 	}
-	CTL_LOG(INFO, "dhcp4: %s %s to %s%s%s%s boot %s (rule %s) lease %us",
+	CTL_LOG(INFO, "dhcp4: %s%s %s to %s%s%s%s boot %s (rule %s) lease %us",
+		r->has_item ? "BOOT " : r->proxy ? "PROXY " : "",
 		type == BF_DHCPOFFER ? "OFFER" : "ACK", bf_ip4_str(yiaddr ? yiaddr : m->ciaddr, ipb),
 		r->macs, uuid, r->host ? " host " : "", r->host ? r->host->host->name : "",
 		boot ? boot : "-", why, lease_s);
@@ -889,6 +947,50 @@ do_decline(struct req_ctx *r, uint64_t now)
 	quarantine(r->c->leases, e->ip, now + r->d->conf->decline_time);
 }
 
+/* Whether the client's option 43 names a boot item (sub-option 71). */
+static bool
+pxe_boot_item(struct req_ctx *r)
+{
+	struct bf_pxe_opts po;
+	size_t n;
+	const uint8_t *v = bf_dhcp4_get(r->m, BF_O4_VENDOR, &n);
+
+	if (!v || bf_pxe_decode(&po, v, n) != 0 || !po.has_boot_item)
+		return false;
+	r->has_item = true;
+	r->item_type = po.boot_item_type;
+	r->item_layer = po.boot_item_layer;
+	return true;
+}
+
+/*
+ * A boot server's answer (PXE 2.1 Boot Server Discovery, and ProxyDHCP's
+ * port 4011 request): an ACK with no address, the boot file of the chosen
+ * menu item (or of the boot rules), siaddr, and the boot item echoed.
+ */
+static void
+do_boot_server(struct req_ctx *r)
+{
+	const struct ctl_conf_pxe *menu = &r->d->conf->pxe;
+
+	if (!r->m->is_pxe) {
+		BF_CNT(&r->c->ctr, dhcp4_ignored);
+		return;
+	}
+	r->proxy = true;
+	if (r->has_item) {
+		for (size_t i = 0; i < menu->n_items; i++)
+			if (menu->items[i].type == r->item_type && r->item_type)
+				r->item_file = menu->items[i].file;
+		if (!r->item_file) {
+			/* not a type we serve: another boot server may; stay silent */
+			BF_CNT(&r->c->ctr, dhcp4_ignored);
+			return;
+		}
+	}
+	send_config(r, BF_DHCPACK, 0, 0);
+}
+
 void
 ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		struct rte_mbuf *mb)
@@ -933,6 +1035,22 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		r.host = ctl_host_by_mac(r.d, msg.chaddr);
 	uint32_t sel = msg.subnet_select ? msg.subnet_select : msg.giaddr;
 	r.subnet = find_subnet(r.d->conf, sel ? sel : r.ifc->ip4);
+	/* Boot Server Discovery, and the boot-data REQUEST EDK2 and iPXE send to
+	 * port 4011 after a ProxyDHCP offer: answered in either mode, no lease. */
+	bool boot_item = pxe_boot_item(&r); /* read it first: 4011 requests carry one too */
+	if (msg.msg_type == BF_DHCPREQUEST && (p.dport == BF_DHCP4_PXE_PORT || boot_item)) {
+		do_boot_server(&r);
+		goto out;
+	}
+	if (r.d->conf->proxy) {
+		if (msg.msg_type == BF_DHCPDISCOVER && msg.is_pxe) {
+			r.proxy = true;
+			send_config(&r, BF_DHCPOFFER, 0, 0);
+		} else {
+			BF_CNT(&c->ctr, dhcp4_ignored); /* addresses are another server's */
+		}
+		goto out;
+	}
 	if (!r.subnet) {
 		BF_CNT(&c->ctr, dhcp4_no_subnet);
 		goto out;

@@ -3,7 +3,8 @@
 # from the client veth, which has no address) and byte-level checks of the
 # replies: RFC 2131 4.1 addressing (broadcast / unicast to chaddr / to the
 # relay / to ciaddr), PXE options (43, 60, 97), boot rules by architecture and
-# iPXE user class, reservations, REQUEST -> ACK / NAK, RFC 3046 relay
+# iPXE user class, UEFI HTTP Boot (a URL, 60 = HTTPClient, no 43),
+# reservations, REQUEST -> ACK / NAK, RFC 3046 relay
 # information echo, INFORM, RELEASE (counters), maximum message size and
 # malformed messages that must go unanswered.
 set -euo pipefail
@@ -300,6 +301,51 @@ probe x10len --type discover --xid 0x0bf00011 --chaddr "$(new_mac)" --flags-broa
 no_reply x10len "10 DISCOVER with option 53 of length 2"
 bf_stats_settle || true
 bf_check_eq "10: drop_dhcp4_malformed counted both" $((mal0 + 2)) "$(counter drop_dhcp4_malformed)"
+
+# ------------------------------------------------------ 11. UEFI HTTP Boot --
+# EDK2's HTTP Boot (UEFI 2.5+ 24.7) sends arch 16 (x64 UEFI HTTP) and option
+# 60 "HTTPClient:Arch:00016:UNDI:003001"; it takes the boot file as a URL and
+# wants "HTTPClient" back in 60. Option 43 is PXE's (PXE 2.1): not for it.
+bf_log "11. UEFI HTTP Boot client (arch 16, HTTPClient): the URL rule"
+HTTP_URL=$(bf_boot_http)
+HTTP_VC=HTTPClient:Arch:00016:UNDI:003001
+M11=$(new_mac)
+probe h11 --type discover --xid 0x0bf00017 --chaddr "$M11" --flags-broadcast \
+	--arch 16 --vendor-class "$HTTP_VC" --prl 1,3,6,43,60,66,67
+one_reply h11 "11 HTTPClient arch 16 DISCOVER" OFFER
+Y11=$(df h11 yiaddr)
+bf_check "11: yiaddr $Y11 in pool" bf_ip_in_pool "$Y11"
+bf_check_eq "11: file is the URL (rule http)" "$HTTP_URL" "$(df h11 file)"
+bf_check_eq "11: option 67 (requested) is the URL" "$(hexs "$HTTP_URL")" "$(opt h11 67)"
+bf_check_eq "11: option 60 = HTTPClient (exactly)" "$(hexs HTTPClient)" "$(opt h11 60)"
+bf_check_eq "11: no option 43 (PXE vendor options are for PXEClient only)" false \
+	"$(rq h11 "'43' in o")"
+# The same client selecting the offer: the ACK says the same.
+probe h11r --type request --xid 0x0bf00017 --chaddr "$M11" --flags-broadcast \
+	--server-id "$S" --requested-ip "$Y11" --arch 16 --vendor-class "$HTTP_VC" \
+	--prl 1,3,6,43,60,66,67
+one_reply h11r "11 HTTPClient REQUEST (SELECTING)" ACK
+bf_check_eq "11: ACK yiaddr = the offered address" "$Y11" "$(df h11r yiaddr)"
+bf_check_eq "11: ACK file is the URL" "$HTTP_URL" "$(df h11r file)"
+bf_check_eq "11: ACK option 67 is the URL" "$(hexs "$HTTP_URL")" "$(opt h11r 67)"
+bf_check_eq "11: ACK option 60 = HTTPClient" "$(hexs HTTPClient)" "$(opt h11r 60)"
+bf_check_eq "11: ACK has no option 43" false "$(rq h11r "'43' in o")"
+bf_check "11: server logged the ACK of $Y11 with the URL (rule http)" \
+	grep -Eq "dhcp4: ACK $Y11 to $M11 boot $HTTP_URL \(rule http\)" "$BF_SERVER_LOG"
+# PXE clients are not caught by the HTTP rule: EFI x64 PXE (arch 7) still gets
+# the EFI binary over TFTP, with 60 = PXEClient and option 43; arch 16 with a
+# PXEClient class fails the rule's vendor_class and falls through to the rest.
+probe h11pxe --type discover --xid 0x0bf00018 --chaddr "$(new_mac)" --flags-broadcast \
+	--arch 7 --vendor-class PXEClient:Arch:00007:UNDI:003016 --prl 1,3,6,43,60,66,67
+one_reply h11pxe "11 PXEClient arch 7 DISCOVER next to the HTTP rule" OFFER
+bf_check_eq "11: PXEClient arch 7 still gets $BF_BOOT_EFI" "$BF_BOOT_EFI" "$(df h11pxe file)"
+bf_check_eq "11: ... option 60 = PXEClient" "$(hexs PXEClient)" "$(opt h11pxe 60)"
+bf_check_eq "11: ... option 43 = 06 01 08 ff" 060108ff "$(opt h11pxe 43)"
+probe h11p16 --type discover --xid 0x0bf00019 --chaddr "$(new_mac)" --flags-broadcast \
+	--arch 16 --vendor-class PXEClient:Arch:00016:UNDI:003001 --prl 1,3,6,43,60,66,67
+one_reply h11p16 "11 PXEClient arch 16 DISCOVER" OFFER
+bf_check_eq "11: arch 16 with a PXEClient class is not the HTTP rule's (-> $BF_BOOT_BIOS)" \
+	"$BF_BOOT_BIOS" "$(df h11p16 file)"
 
 # ------------------------------------------------------------ every reply --
 bad=$(cat "$BF_RUN"/*.json | python3 -c '

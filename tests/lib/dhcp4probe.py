@@ -101,6 +101,9 @@ def build_dhcp(a, chaddr):
         o += opt(97, b"\0" + u)  # type 0: a GUID follows (RFC 4578)
     if a.user_class_ipxe:
         o += opt(77, b"iPXE")  # iPXE's own raw form, not RFC 3004's
+    for spec in a.opt or ():
+        code, _, val = spec.partition(":")
+        o += opt(int(code), hex_bytes(val))  # e.g. PXE option 43 with sub-option 71
     if a.relay_info:
         o += opt(82, hex_bytes(a.relay_info))  # a relay appends it last
     msg += o
@@ -224,6 +227,7 @@ def main():
     ap.add_argument("--user-class-ipxe", action="store_true", help='option 77 = raw "iPXE"')
     ap.add_argument("--prl", help="option 55, comma separated codes")
     ap.add_argument("--relay-info", help="option 82, hex")
+    ap.add_argument("--opt", action="append", help="any option, CODE:HEX (repeatable)")
     ap.add_argument("--max-size", type=int, help="option 57")
     ap.add_argument("--malform", choices=("no-end", "opt53-len2"),
                     help="break the message in one way the parser must reject")

@@ -62,8 +62,10 @@ BF_CID_IP=${BF_CID_IP:-10.77.0.6}
 BF_UUID_HOST=${BF_UUID_HOST:-00112233445566778899aabbccddeeff}
 BF_UUID_IP=${BF_UUID_IP:-10.77.0.7}
 BF_LEASE_STORE=${BF_LEASE_STORE:-}	# bootfarmd dhcp4.lease_store (LMDB dir); empty: none
-# Boot rules, first match wins: iPXE clients, then UEFI x64 (arch 7, 9), then
-# everything else (BIOS).
+# Boot rules, first match wins: UEFI HTTP Boot (arch 16 with option 60
+# "HTTPClient...": a URL, no image), iPXE clients, then UEFI x64 (arch 7, 9),
+# then everything else (BIOS).
+BF_BOOT_HTTP=${BF_BOOT_HTTP:-}		# empty: http://$BF_SERVER_IP/boot/ipxe.efi (bf_boot_http)
 BF_BOOT_IPXE=${BF_BOOT_IPXE:-boot.ipxe}
 BF_BOOT_EFI=${BF_BOOT_EFI:-ipxe.efi}
 BF_BOOT_BIOS=${BF_BOOT_BIOS:-undionly.kpxe}
@@ -411,6 +413,9 @@ chain tftp://${next-server}/stage2-${mac:hexhyp}
 }
 
 # ---------------------------------------------------------------- configs --
+# The HTTP Boot rule's URL, from BF_SERVER_IP as it is when the config is written.
+bf_boot_http() { echo "${BF_BOOT_HTTP:-http://$BF_SERVER_IP/boot/ipxe.efi}"; }
+
 bf_write_bootfarmd_config() {
 	local f=$1 e name kind path
 	{
@@ -423,6 +428,9 @@ bf_write_bootfarmd_config() {
 		EOF
 		if [[ -n $BF_LEASE_STORE ]]; then
 			echo "  lease_store: \"$BF_LEASE_STORE\""
+		fi
+		if [[ ${BF_PROXY:-0} == 1 ]]; then
+			echo "  proxy: true"
 		fi
 		cat <<-EOF
 		  subnets:
@@ -442,6 +450,10 @@ bf_write_bootfarmd_config() {
 		          uuid: "$BF_UUID_HOST"
 		          address: $BF_UUID_IP
 		boot:
+		  - name: http
+		    arch: [16]
+		    vendor_class: HTTPClient
+		    file: "$(bf_boot_http)"
 		  - name: ipxe
 		    ipxe: true
 		    file: $BF_BOOT_IPXE
@@ -463,6 +475,10 @@ bf_write_bootfarmd_config() {
 					sed 's/^/      /' "$path"
 				fi
 			done
+		fi
+		# More top-level YAML a test needs (e.g. a pxe: menu).
+		if [[ -n ${BF_CONFIG_EXTRA:-} ]]; then
+			printf '%s\n' "$BF_CONFIG_EXTRA"
 		fi
 	} >"$f"
 }
@@ -486,14 +502,21 @@ bf_write_dnsmasq_config() {
 	dhcp-option=option:router,$BF_SERVER_IP
 	dhcp-option=option:dns-server,$BF_SERVER_IP
 	dhcp-option=option:domain-name,$BF_DOMAIN
-	# boot rules: iPXE (option 175 or user class "iPXE") first, then UEFI x64
+	# boot rules: UEFI HTTP Boot (arch 16 and vendor class HTTPClient: a URL,
+	# "HTTPClient" echoed in 60) first, then iPXE (option 175 or user class
+	# "iPXE"), then UEFI x64; each dhcp-boot excludes the rules before it
+	dhcp-vendorclass=set:httpclient,HTTPClient
+	dhcp-match=set:arch16,option:client-arch,16
+	tag-if=set:http,tag:httpclient,tag:arch16
+	dhcp-option-force=tag:http,option:vendor-class,HTTPClient
 	dhcp-match=set:ipxe,175
 	dhcp-userclass=set:ipxe,iPXE
 	dhcp-match=set:efi64,option:client-arch,7
 	dhcp-match=set:efi64,option:client-arch,9
-	dhcp-boot=tag:ipxe,$BF_BOOT_IPXE,,$BF_SERVER_IP
-	dhcp-boot=tag:!ipxe,tag:efi64,$BF_BOOT_EFI,,$BF_SERVER_IP
-	dhcp-boot=tag:!ipxe,tag:!efi64,$BF_BOOT_BIOS,,$BF_SERVER_IP
+	dhcp-boot=tag:http,$(bf_boot_http)
+	dhcp-boot=tag:!http,tag:ipxe,$BF_BOOT_IPXE,,$BF_SERVER_IP
+	dhcp-boot=tag:!http,tag:!ipxe,tag:efi64,$BF_BOOT_EFI,,$BF_SERVER_IP
+	dhcp-boot=tag:!http,tag:!ipxe,tag:!efi64,$BF_BOOT_BIOS,,$BF_SERVER_IP
 	enable-tftp
 	tftp-root=$BF_TFTPROOT
 	EOF
