@@ -220,6 +220,11 @@ main(int argc, char **argv)
 		goto out_workers;
 	}
 	rcu_set_pointer(&g_dp.snap, snap);
+	g_dp.rendered = dp_rendered_new(65536);
+	if (!g_dp.rendered) {
+		CTL_LOG(ERR, "rendered files: out of memory");
+		goto out_snap;
+	}
 	CTL_LOG(NOTICE, "config %s published as generation %llu (%u images)", config,
 		(unsigned long long)snap->generation, snap->n_images);
 
@@ -248,6 +253,12 @@ main(int argc, char **argv)
 	CTL_LOG(NOTICE, "stopped");
 	rc = 0;
 out_snap:
+	if (g_dp.rendered) {
+		rcu_register_thread(); /* clearing the table is an RCU update */
+		dp_rendered_free(g_dp.rendered);
+		rcu_unregister_thread();
+		g_dp.rendered = NULL;
+	}
 	dp_snap_free(g_dp.snap);
 	g_dp.snap = NULL;
 out_workers:

@@ -42,6 +42,7 @@
 
 #include "bf_net.h"
 #include "bf_pxe.h"
+#include "bf_template.h"
 #include "bf_tftp.h"
 
 #define CONF_MAX_FILE (16u << 20) /* ctl_conf_load refuses larger files */
@@ -137,6 +138,8 @@ struct y_pxe {
 
 struct y_conf {
 	struct y_pxe *pxe;
+	struct y_image *templates; /* same shape as images: name, file | content */
+	unsigned templates_count;
 	struct y_iface *interfaces;
 	unsigned interfaces_count;
 	struct y_dhcp4 *dhcp4;
@@ -285,6 +288,8 @@ static const cyaml_schema_field_t y_pxe_fields[] = {
 
 static const cyaml_schema_field_t y_conf_fields[] = {
     CYAML_FIELD_MAPPING_PTR("pxe", OPT, struct y_conf, pxe, y_pxe_fields),
+    CYAML_FIELD_SEQUENCE("templates", PTR | OPT, struct y_conf, templates, &y_image_schema, 0,
+			 1024),
     CYAML_FIELD_SEQUENCE("interfaces", PTR, struct y_conf, interfaces, &y_iface_schema, 1,
 			 CYAML_UNLIMITED),
     CYAML_FIELD_MAPPING_PTR("dhcp4", OPT, struct y_conf, dhcp4, y_dhcp4_fields),
@@ -1674,6 +1679,83 @@ conv_dhcp4(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const stru
 	return check_unique(ld, c);
 }
 
+/* Read a small text file (a template) whole; NULL on failure (errno set). */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	if (!f)
+		return NULL;
+	buf = malloc((1u << 20) + 1);
+	size_t n = buf ? fread(buf, 1, 1u << 20, f) : 0;
+	if (buf && (ferror(f) || !feof(f))) { /* unreadable, or over 1 MiB */
+		free(buf);
+		buf = NULL;
+		errno = EFBIG;
+	}
+	fclose(f);
+	if (buf) {
+		buf[n] = 0;
+		*len = n;
+	}
+	return buf;
+}
+
+/* Per-client boot file templates: placeholders checked here, rendered per client. */
+static int
+conv_templates(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	c->templates = calloc(y->templates_count ? y->templates_count : 1, sizeof(*c->templates));
+	if (!c->templates)
+		return fail_at(ld, 1, 1, "out of memory");
+	for (size_t i = 0; i < y->templates_count; i++) {
+		const struct y_image *yt = &y->templates[i];
+		struct ctl_conf_template *t = &c->templates[i];
+		size_t bad;
+
+		if (!yt->file == !yt->content)
+			return fail_node(ld, pathf(ld, "templates[%zu]", i), false,
+					 "template '%s' needs exactly one of 'file' and 'content'",
+					 shows(ld, yt->name));
+		if (strlen(yt->name) >= sizeof(t->name) ||
+		    bf_template_check(yt->name, strlen(yt->name), &bad))
+			return fail_node(ld, pathf(ld, "templates[%zu].name", i), false,
+					 "template name '%s': unknown or unclosed placeholder, or "
+					 "too long",
+					 shows(ld, yt->name));
+		snprintf(t->name, sizeof(t->name), "%s", yt->name);
+		c->n_templates++;
+		if (yt->content) {
+			t->len = strlen(yt->content);
+			t->content = strdup(yt->content);
+		} else {
+			char *abs = yt->file[0] == '/' ? strdup(yt->file) : join_path(ld->dir, yt->file);
+			t->content = abs ? slurp(abs, &t->len) : NULL;
+			int e = errno;
+			if (!t->content) {
+				fail_node(ld, pathf(ld, "templates[%zu].file", i), false,
+					  "cannot read template file '%s' (%s)", shows(ld, abs ? abs : ""),
+					  strerror(e));
+				free(abs);
+				return -1;
+			}
+			free(abs);
+		}
+		if (!t->content)
+			return fail_at(ld, 1, 1, "out of memory");
+		if (bf_template_check(t->content, t->len, &bad))
+			return fail_node(ld,
+					 pathf(ld, "templates[%zu].%s", i,
+					       yt->content ? "content" : "file"),
+					 false,
+					 "template '%s': unknown or unclosed placeholder at byte %zu "
+					 "('{{' is a literal '{')",
+					 shows(ld, yt->name), bad);
+	}
+	return 0;
+}
+
 /* The PXE menu; its option 43 must fit one option (ROMs do not join split ones). */
 static int
 conv_pxe(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct name_ref *names,
@@ -1841,7 +1923,7 @@ convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		/* Sorted by conv_images (n > 1); a single name needs no sorting. */
 		rc = conv_ifaces(ld, y, c) || conv_dhcp4(ld, y, c, names, c->n_images) ||
 			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c) ||
-			     conv_pxe(ld, y, c, names, c->n_images)
+			     conv_pxe(ld, y, c, names, c->n_images) || conv_templates(ld, y, c)
 			 ? -1
 			 : 0;
 	}
@@ -2002,6 +2084,9 @@ ctl_conf_free(struct ctl_conf *c)
 	free(c->subnets);
 	free(c->rules);
 	free(c->pxe.items);
+	for (size_t i = 0; i < c->n_templates; i++)
+		free(c->templates[i].content);
+	free(c->templates);
 	for (size_t i = 0; i < c->n_images; i++) {
 		free(c->images[i].path);
 		free(c->images[i].content);

@@ -95,6 +95,13 @@ struct ctl_conf_pxe {
 	struct ctl_conf_pxe_item *items;
 };
 
+/* A per-client boot file: name and content with placeholders (bf_template.h). */
+struct ctl_conf_template {
+	char name[CTL_MAX_NAME];
+	char *content;		/* loaded at config load (inline or from a file) */
+	size_t len;
+};
+
 struct ctl_conf_tftp {
 	uint16_t max_blksize;	/* cap on negotiated blksize (default: from MTU) */
 	uint16_t max_window;	/* cap on windowsize (default 64) */
@@ -122,6 +129,8 @@ struct ctl_conf {
 	struct ctl_conf_image *images;
 	struct ctl_conf_tftp tftp;
 	struct ctl_conf_pxe pxe;
+	size_t n_templates;
+	struct ctl_conf_template *templates;
 };
 
 /*

@@ -24,6 +24,8 @@
 #include "shared/bf_csum.h"
 #include "shared/bf_dhcp4.h"
 #include "shared/bf_pxe.h"
+#include "shared/bf_template.h"
+#include "shared/bf_tftp.h"
 #include "shared/bf_wire.h"
 
 #define LEASE_BUCKETS 65536u
@@ -689,6 +691,48 @@ put_pxe43(struct req_ctx *r, struct bf_dhcp4_optset *os, bool have_boot)
 		bf_dhcp4_optset_put(os, BF_O4_VENDOR, enc, (size_t)n);
 }
 
+/*
+ * Render the configured templates for a client just acknowledged, and publish
+ * them for the workers' TFTP. Called before the ACK leaves (replies wait for
+ * the end of the control pass), so the files exist when the client asks.
+ * {hostname} is only ever the operator's reservation name: text a client
+ * sends must not end up in a script it will run.
+ */
+static void
+render_templates(struct req_ctx *r, uint32_t ip)
+{
+	static char body[(1u << 20) + 65536]; /* control thread only */
+	const struct ctl_conf *conf = r->d->conf;
+	struct dp_rendered *rt = r->c->dp->rendered;
+	struct bf_tvars v;
+
+	if (!conf->n_templates || !rt || !ip)
+		return;
+	memset(&v, 0, sizeof(v));
+	memcpy(v.mac, r->m->chaddr, 6);
+	v.ip = ip;
+	v.server = r->ifc->ip4;
+	v.hostname = r->host ? r->host->host->name : "";
+	v.arch = r->m->n_arch ? r->m->arch[0] : -1;
+	v.uuid = r->m->has_uuid ? r->m->uuid : NULL;
+	for (size_t i = 0; i < conf->n_templates; i++) {
+		const struct ctl_conf_template *t = &conf->templates[i];
+		char name[CTL_MAX_NAME], canon[BF_TFTP_MAX_NAME + 1];
+		int n;
+		struct dp_image *img = NULL;
+
+		if (bf_template_render(t->name, strlen(t->name), &v, name, sizeof(name)) < 0 ||
+		    bf_tftp_canon_name(name, strlen(name), canon, sizeof(canon)) < 0 ||
+		    (n = bf_template_render(t->content, t->len, &v, body, sizeof(body))) < 0 ||
+		    !(img = dp_image_load_mem(canon, body, (size_t)n)) ||
+		    dp_rendered_put(rt, img) != 0) {
+			BF_CNT(&r->c->ctr, template_failed);
+			continue;
+		}
+		BF_CNT(&r->c->ctr, template_rendered);
+	}
+}
+
 /* Fill the options and header of an OFFER/ACK (yiaddr may be 0 for INFORM). */
 static void
 send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
@@ -761,6 +805,8 @@ send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
 			put_pxe43(r, &os, boot != NULL);
 	}
 	send_reply(r, &h, &os, type);
+	if (type == BF_DHCPACK)
+		render_templates(r, yiaddr ? yiaddr : m->ciaddr);
 	if (r->has_item || (r->proxy && type == BF_DHCPACK))
 		BF_CNT(&r->c->ctr, dhcp4_boot_ack);
 	else if (r->proxy)

@@ -15,6 +15,7 @@
 
 #include <rte_cycles.h>
 #include <rte_log.h>
+#include <urcu-qsbr.h>
 
 #include "ctl.h"
 #include "ctl_loop.h"
@@ -70,6 +71,8 @@ write_stats(const struct ctl *c)
 	fprintf(f, "config_generation %llu\n",
 		(unsigned long long)(c->dp->snap ? c->dp->snap->generation : 0));
 	fprintf(f, "workers %u\n", c->dp->n_workers);
+	fprintf(f, "rendered_files %llu\n",
+		(unsigned long long)(c->dp->rendered ? dp_rendered_count(c->dp->rendered) : 0));
 	fprintf(f, "log_dropped %llu\n", (unsigned long long)log_dropped);
 	if (fclose(f) == 0)
 		rename(tmp, c->stats_path);
@@ -111,6 +114,9 @@ ctl_flush(struct ctl *c)
 		}
 	}
 	c->n_pending = 0;
+	/* Rendered files replaced this pass: freed once no worker can see them. */
+	if (c->dp->rendered)
+		dp_rendered_reclaim(c->dp->rendered);
 }
 
 unsigned
@@ -139,6 +145,10 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 	struct dp_ctx *dp = c->dp;
 	uint64_t next_stats = 0, next_tick = 0;
 
+	/* Registered for the rendered-file table's updates, offline otherwise:
+	 * this thread never holds a grace period up, and may synchronize_rcu(). */
+	rcu_register_thread();
+	rcu_thread_offline();
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		unsigned work = ctl_poll(c);
 
@@ -163,4 +173,5 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 		dp_log_drain(dp->workers[i], log_line, NULL);
 	if (c->stats_path)
 		write_stats(c);
+	rcu_unregister_thread();
 }

@@ -227,6 +227,9 @@ ctl_reload(struct ctl *c, const char *path)
 	struct dp_snap *old = rcu_xchg_pointer(&c->dp->snap, s);
 	synchronize_rcu(); /* every worker has passed a quiescent state: old is unreachable */
 	dp_snap_free(old);
+	/* Templates may have changed: clients get their files again at their next ACK. */
+	if (c->dp->rendered)
+		dp_rendered_clear(c->dp->rendered);
 	CTL_LOG(NOTICE, "config %s published as generation %llu (%u images, %zu subnets)", path,
 		(unsigned long long)s->generation, s->n_images, conf->n_subnets);
 	return 0;

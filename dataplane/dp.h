@@ -75,6 +75,7 @@ struct dp_snap {
 };
 
 struct dp_tftp_table; /* dp_tftp.c */
+struct dp_rendered;   /* dp_rendered.c */
 struct dp_ctx;
 
 /*
@@ -121,6 +122,7 @@ struct dp_ctx {
 	struct rte_mempool *pool;
 	struct dp_worker *workers[DP_MAX_WORKERS];
 	struct dp_snap *snap;		/* RCU-protected: rcu_dereference / rcu_xchg_pointer */
+	struct dp_rendered *rendered;	/* per-client files from templates, or NULL */
 	unsigned idle_us;		/* sleep when idle this long (0: pure polling) */
 	uint64_t tsc_hz;
 	volatile int quit;
@@ -185,6 +187,21 @@ void dp_snap_free(struct dp_snap *s);
 void dp_log(struct dp_worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Control thread: hand each pending worker log line to fn. */
 void dp_log_drain(struct dp_worker *w, void (*fn)(const char *line, void *arg), void *arg);
+
+/*
+ * Per-client rendered files (dp_rendered.c). Workers: dp_rendered_find on the
+ * RCU read side (the image stays valid until their next quiescent state).
+ * Control thread (RCU-registered, normally offline): put (takes the image
+ * reference; replaces a file of the same name), clear, then reclaim (waits
+ * for a grace period and frees what was replaced).
+ */
+struct dp_rendered *dp_rendered_new(uint64_t max);
+struct dp_image *dp_rendered_find(struct dp_rendered *r, const char *name);
+int dp_rendered_put(struct dp_rendered *r, struct dp_image *img);
+void dp_rendered_clear(struct dp_rendered *r);
+void dp_rendered_reclaim(struct dp_rendered *r);
+uint64_t dp_rendered_count(const struct dp_rendered *r);
+void dp_rendered_free(struct dp_rendered *r);
 
 /* Random numbers for TIDs (xorshift128+, seeded from the kernel CSPRNG). */
 static inline uint64_t

@@ -367,8 +367,11 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	BF_CNT(&w->ctr, tftp_rrq);
 	BF_CNT_ADD(&w->ctr, tftp_bad_option, req.n_bad_opts);
 	struct dp_image *img = NULL;
-	if (bf_tftp_canon_name(req.name, req.name_len, canon, sizeof(canon)) >= 0)
+	if (bf_tftp_canon_name(req.name, req.name_len, canon, sizeof(canon)) >= 0) {
 		img = dp_snap_image(snap, canon);
+		if (!img && ctx->rendered) /* a file rendered for one client */
+			img = dp_rendered_find(ctx->rendered, canon);
+	}
 	if (!img) {
 		BF_CNT(&w->ctr, tftp_not_found);
 		dp_log(w, "tftp: not found %.100s from %s:%u", req.name,
