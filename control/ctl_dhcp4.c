@@ -927,6 +927,19 @@ do_request(struct req_ctx *r, uint64_t now)
 			BF_CNT(&r->c->ctr, dhcp4_ignored);
 		return;
 	}
+	/*
+	 * RFC 2131 4.3.2, INIT-REBOOT: a server with no record of the client stays
+	 * silent (the address may be another server's). A reservation is a record;
+	 * so is a lease of this client or of its hardware under another identity.
+	 */
+	if (!bf_dhcp4_has(m, BF_O4_SERVER_ID) && !m->ciaddr && !(r->host && r->host->host->has_ip)) {
+		struct ctl_lease *mine = lease_by_key(r->c->leases, r->key, r->key_len);
+		struct ctl_lease *held = lease_by_ip(r->c->leases, ip);
+		if (!(mine && mine->ip == ip) && !(held && same_hardware(r, held))) {
+			BF_CNT(&r->c->ctr, dhcp4_ignored);
+			return;
+		}
+	}
 	uint32_t t = lease_time(r);
 	struct ctl_lease *e = lease_bind(r, ip, L_BOUND, now + t);
 	if (!e) {

@@ -201,6 +201,11 @@ bf_check_eq "5: NAK UDP dport" 68 "$(f n5 dport)"
 bf_check_eq "5: NAK yiaddr 0" 0.0.0.0 "$(df n5 yiaddr)"
 bf_check_eq "5: NAK option 54 server id" "$(hexip "$S")" "$(opt n5 54)"
 bf_check_eq "5: NAK has no lease time (51)" "" "$(opt n5 51)"
+# RFC 2131 4.3.2: INIT-REBOOT from a client the server has no record of, for a
+# free address of our pool: silence (the address may be another server's).
+probe u5 --type request --xid 0x0bf00017 --chaddr "$(new_mac)" --flags-broadcast \
+	--requested-ip 10.77.0.140 --listen-ms 800
+no_reply u5 "5 INIT-REBOOT from an unknown client for a free address"
 
 # ------------------------------------------------------------- 6. relay --
 bf_log "6. through a relay agent (giaddr 10.77.0.2), and option 82 from a plain client"
