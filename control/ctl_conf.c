@@ -131,6 +131,7 @@ struct y_pxe_item {
 
 struct y_pxe {
 	char *prompt;
+	char *multicast_discovery;
 	uint64_t *timeout;
 	struct y_pxe_item *menu;
 	unsigned menu_count;
@@ -281,6 +282,8 @@ static const cyaml_schema_value_t y_pxe_item_schema = {
 
 static const cyaml_schema_field_t y_pxe_fields[] = {
     CYAML_FIELD_STRING_PTR("prompt", PTR | OPT, struct y_pxe, prompt, 0, 200),
+    CYAML_FIELD_STRING_PTR("multicast_discovery", PTR | OPT, struct y_pxe, multicast_discovery, 0,
+			   STR_TOKEN),
     CYAML_FIELD_UINT_PTR("timeout", OPT, struct y_pxe, timeout),
     CYAML_FIELD_SEQUENCE("menu", PTR | OPT, struct y_pxe, menu, &y_pxe_item_schema, 0, 16),
     CYAML_FIELD_END,
@@ -1772,6 +1775,16 @@ conv_pxe(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct
 		return -1;
 	c->pxe.timeout = (uint8_t)v;
 	snprintf(c->pxe.prompt, sizeof(c->pxe.prompt), "%s", yp->prompt ? yp->prompt : "");
+	if (yp->multicast_discovery) {
+		if (ip_at(ld, "pxe.multicast_discovery", yp->multicast_discovery, &c->pxe.mcast))
+			return -1;
+		if ((c->pxe.mcast >> 28) != 0xe)
+			return fail_node(ld, "pxe.multicast_discovery", false,
+					 "'%s' is not a multicast address (224.0.0.0/4), e.g. "
+					 "224.0.1.2",
+					 shows(ld, yp->multicast_discovery));
+		po.has_mcast_addr = true;
+	}
 	c->pxe.items = calloc(yp->menu_count ? yp->menu_count : 1, sizeof(*c->pxe.items));
 	if (!c->pxe.items)
 		return fail_at(ld, 1, 1, "out of memory");

@@ -91,6 +91,7 @@ struct ctl_conf_pxe_item {
 struct ctl_conf_pxe {
 	char prompt[201];		/* empty: no prompt (sub-option 10) */
 	uint8_t timeout;		/* prompt seconds: 0 first item at once, 255 wait */
+	uint32_t mcast;			/* multicast discovery address (sub-option 7), 0: none */
 	size_t n_items;			/* 0: no menu, clients boot the boot file at once */
 	struct ctl_conf_pxe_item *items;
 };

@@ -660,7 +660,13 @@ put_pxe43(struct req_ctx *r, struct bf_dhcp4_optset *os, bool have_boot)
 		po.boot_item_layer = r->item_layer;
 	} else if (menu->n_items) {
 		po.has_discovery_control = true;
-		po.discovery_control = BF_PXE_DC_NO_BCAST | BF_PXE_DC_NO_MCAST | BF_PXE_DC_ONLY_LISTED;
+		po.discovery_control = BF_PXE_DC_NO_BCAST | BF_PXE_DC_ONLY_LISTED;
+		if (menu->mcast) {
+			po.has_mcast_addr = true;
+			po.mcast_addr = menu->mcast;
+		} else {
+			po.discovery_control |= BF_PXE_DC_NO_MCAST;
+		}
 		for (size_t i = 0; i < menu->n_items && po.n_menu < BF_PXE_MAX_MENU; i++) {
 			const struct ctl_conf_pxe_item *it = &menu->items[i];
 			struct bf_pxe_menu_item *mi = &po.menu[po.n_menu++];

@@ -127,6 +127,7 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 		uint32_t b = ifc->mtu - 20 - 8 - 4; /* never fragment a DATA packet */
 		ifc->max_blksize = (uint16_t)(b < DP_MBUF_BLKSIZE ? b : DP_MBUF_BLKSIZE);
 	}
+	s->pxe_mcast = conf->pxe.mcast;
 	s->tftp.max_blksize = conf->tftp.max_blksize;
 	s->tftp.max_window = conf->tftp.max_window ? conf->tftp.max_window : 64;
 	s->tftp.timeout_ms = conf->tftp.timeout_ms ? conf->tftp.timeout_ms : 1000;

@@ -65,6 +65,7 @@ struct dp_snap {
 	uint64_t generation;
 	struct dp_iface iface[DP_MAX_PORTS];
 	struct dp_tftp_params tftp;
+	uint32_t pxe_mcast;		/* PXE multicast discovery address accepted for DHCP, or 0 */
 	uint32_t n_images;
 	struct dp_image **images;	/* sorted by name */
 	uint32_t img_mask;		/* open-addressing table size - 1 */

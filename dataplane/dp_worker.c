@@ -165,11 +165,12 @@ dst_mac_ok(const struct bf_pkt *p, const struct dp_iface *ifc)
 }
 
 static bool
-is_dhcp_dst(const struct bf_pkt *p, const struct dp_iface *ifc)
+is_dhcp_dst(const struct bf_pkt *p, const struct dp_iface *ifc, const struct dp_snap *snap)
 {
 	uint32_t bcast = ifc->ip4 | (ifc->prefix4 ? ~0u >> ifc->prefix4 : 0);
 	return p->ip_dst == ifc->ip4 || p->ip_dst == BF_IP4_BROADCAST ||
-	       (ifc->prefix4 < 31 && p->ip_dst == bcast);
+	       (ifc->prefix4 < 31 && p->ip_dst == bcast) ||
+	       (snap->pxe_mcast && p->ip_dst == snap->pxe_mcast); /* PXE multicast discovery */
 }
 
 static void
@@ -177,7 +178,7 @@ handle_udp(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 	   struct rte_mbuf *m, const struct bf_pkt *p, const struct dp_iface *ifc)
 {
 	if (p->dport == 67 || p->dport == 4011) {
-		if (!is_dhcp_dst(p, ifc)) {
+		if (!is_dhcp_dst(p, ifc, snap)) {
 			BF_CNT(&w->ctr, ignored_not_for_us);
 			rte_pktmbuf_free(m);
 			return;

@@ -223,6 +223,23 @@ bf_check_eq "6: eth dst = the relay's (probe's) MAC" "$CMAC" "$(f d6 eth_dst)"
 bf_check_eq "6: giaddr kept" "$RELAY" "$(df d6 giaddr)"
 bf_check "6: yiaddr $(df d6 yiaddr) in pool" bf_ip_in_pool "$(df d6 yiaddr)"
 bf_check_eq "6: option 82 echoed byte-identical" "$RINFO" "$(opt d6 82)"
+# Several subnets behind relays: the relay's giaddr picks the subnet, and so
+# does link selection (option 118) when the relay sits elsewhere.
+probe d6b --type discover --xid 0x0bf00018 --chaddr "$(new_mac)" --giaddr 10.88.0.1 --hops 1 \
+	--src-ip 10.88.0.1 --src-port 67 --dst-ip "$S" --dst-mac "$SMAC"
+one_reply d6b "6 DISCOVER relayed from the second subnet" OFFER
+Y6B=$(df d6b yiaddr)
+bf_check "6: address from the second subnet's pool ($Y6B)" \
+	bash -c "[[ $Y6B == 10.88.0.1[0-2][0-9] ]]"
+bf_check_eq "6: that subnet's router" 0a580001 "$(opt d6b 3)"
+bf_check_eq "6: reply to that relay" 10.88.0.1 "$(f d6b ip_dst)"
+probe d6s --type discover --xid 0x0bf00019 --chaddr "$(new_mac)" --giaddr "$RELAY" --hops 1 \
+	--src-ip "$RELAY" --src-port 67 --dst-ip "$S" --dst-mac "$SMAC" --opt 118:0a580000
+one_reply d6s "6 DISCOVER with link selection (118) for the second subnet" OFFER
+Y6S=$(df d6s yiaddr)
+bf_check "6: option 118 picks the second subnet ($Y6S)" bash -c "[[ $Y6S == 10.88.0.1[0-2][0-9] ]]"
+bf_check_eq "6: ... and the reply still goes to the relay in giaddr" "$RELAY" "$(f d6s ip_dst)"
+
 probe d6plain --type discover --xid 0x0bf00009 --chaddr "$(new_mac)" --flags-broadcast \
 	--relay-info "$RINFO" --prl 1,3,6
 one_reply d6plain "6 plain DISCOVER carrying option 82" OFFER

@@ -73,13 +73,15 @@ bf_server_stop
 BF_CONFIG_EXTRA='pxe:
   prompt: "Press F8 for the boot menu"
   timeout: 5
+  multicast_discovery: 224.0.1.2
   menu:
     - {type: 0, text: "Local boot"}
     - {type: 32769, text: "Install", file: '"$BF_BOOT_BIOS"'}
     - {type: 32770, text: "Rescue", file: '"$BF_BOOT_EFI"'}' bf_server_start
 
-# Option 43 as PXE 2.1 lays it out: 6 discovery control (unicast to listed
-# servers only), 8 boot servers (type, count, IPs), 9 menu, 10 prompt, END.
+# Option 43 as PXE 2.1 lays it out: 6 discovery control (no broadcast, listed
+# servers only; multicast allowed), 7 the multicast discovery address, 8 boot
+# servers (type, count, IPs), 9 menu, 10 prompt, END.
 menu43=$(python3 - "$S" <<'EOF'
 import socket, struct, sys
 ip = socket.inet_aton(sys.argv[1])
@@ -88,7 +90,7 @@ def so(c, v):
 servers = b"".join(struct.pack("!HB", t, 1) + ip for t in (32769, 32770))
 items = b"".join(struct.pack("!HB", t, len(x)) + x
                  for t, x in ((0, b"Local boot"), (32769, b"Install"), (32770, b"Rescue")))
-print((so(6, b"\x07") + so(8, servers) + so(9, items)
+print((so(6, b"\x05") + so(7, socket.inet_aton("224.0.1.2")) + so(8, servers) + so(9, items)
        + so(10, b"\x05" + b"Press F8 for the boot menu") + b"\xff").hex())
 EOF
 )
@@ -115,6 +117,14 @@ probe b2 --type request --xid 0x0bf0b003 --chaddr "$M" "${PXE_BIOS[@]}" --ciaddr
 one_reply b2 "B discovery of type 32770, broadcast to port 67" ACK
 bf_check_eq "B discovery ACK (broadcast request): boot file" "$BF_BOOT_EFI" "$(df b2 file)"
 bf_check_eq "B discovery ACK (broadcast request): to the client's address" "$CI" "$(f b2 ip_dst)"
+
+# Multicast discovery: the request goes to 224.0.1.2 (01:00:5e:00:01:02), port 4011.
+probe bm --type request --xid 0x0bf0b006 --chaddr "$M" "${PXE_BIOS[@]}" --ciaddr "$CI" \
+	--src-ip "$CI" --dst-ip 224.0.1.2 --dst-mac 01:00:5e:00:01:02 --src-port 4011 \
+	--dst-port 4011 --opt 43:470480020000ff
+one_reply bm "B multicast discovery of type 32770" ACK
+bf_check_eq "B multicast discovery ACK: boot file" "$BF_BOOT_EFI" "$(df bm file)"
+bf_check_eq "B multicast discovery ACK: unicast back to the client" "$CI" "$(f bm ip_dst)"
 
 probe b3 --type request --xid 0x0bf0b004 --chaddr "$M" "${PXE_BIOS[@]}" --ciaddr "$CI" \
 	--src-ip "$CI" --dst-ip "$S" --dst-mac "$SMAC" --src-port 4011 --dst-port 4011 \

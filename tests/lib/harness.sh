@@ -56,6 +56,10 @@ BF_FIXED_NAME=${BF_FIXED_NAME:-fixed1}
 BF_DOMAIN=${BF_DOMAIN:-test.bootfarm}
 BF_LEASE=${BF_LEASE:-600}
 BF_CLIENT_STATIC_IP=${BF_CLIENT_STATIC_IP:-10.77.0.50}
+# A subnet reached only through relays (giaddr / link selection), no interface on it.
+BF_RELAY_NET=${BF_RELAY_NET:-10.88.0.0}
+BF_RELAY_ROUTER=${BF_RELAY_ROUTER:-10.88.0.1}
+BF_RELAY_POOL=${BF_RELAY_POOL:-10.88.0.100-10.88.0.120}
 # Reservations by client identifier (option 61) and by PXE UUID (option 97).
 BF_CID_HOST=${BF_CID_HOST:-01:02:bf:00:00:61}
 BF_CID_IP=${BF_CID_IP:-10.77.0.6}
@@ -449,6 +453,9 @@ bf_write_bootfarmd_config() {
 		        - name: byuuid
 		          uuid: "$BF_UUID_HOST"
 		          address: $BF_UUID_IP
+		    - subnet: $BF_RELAY_NET/24
+		      pools: [ "$BF_RELAY_POOL" ]
+		      routers: [ $BF_RELAY_ROUTER ]
 		boot:
 		  - name: http
 		    arch: [16]

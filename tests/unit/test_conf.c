@@ -418,3 +418,42 @@ Test(conf, identity_reservations_and_lease_keys)
 			  i, err);
 	}
 }
+
+/* PXE menu: multicast discovery address, item rules, option 43 size bound. */
+Test(conf, pxe_menu)
+{
+	static const char head[] = "interfaces:\n  - {port: 0, ipv4: 10.1.0.1/24}\n"
+				   "images:\n  - {name: a.0, content: x}\n";
+	static const struct {
+		const char *pxe, *want; /* want NULL: loads */
+	} tab[] = {
+	    {"pxe:\n  multicast_discovery: 224.0.1.2\n  menu:\n    - {type: 0, text: Local}\n"
+	     "    - {type: 1, text: Install, file: a.0}\n",
+	     NULL},
+	    {"pxe:\n  multicast_discovery: 10.0.0.1\n", "x.yaml:6:24: '10.0.0.1' is not a multicast"},
+	    {"pxe:\n  menu:\n    - {type: 1, text: Install}\n",
+	     "x.yaml:7:7: menu item of type 1 needs a 'file'"},
+	    {"pxe:\n  menu:\n    - {type: 1, text: A, file: a.0}\n    - {type: 1, text: B, file: a.0}\n",
+	     "x.yaml:8:14: menu type 1 is already used by item 0"},
+	    {"pxe:\n  menu:\n    - {type: 1, text: A, file: nope}\n",
+	     "x.yaml:7:32: boot file 'nope' is not a configured image"},
+	};
+	char buf[1024], err[256];
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		struct ctl_conf *c = NULL;
+		snprintf(buf, sizeof(buf), "%s%s", head, tab[i].pxe);
+		int rc = ctl_conf_load_buf("x.yaml", buf, strlen(buf), &c, err, sizeof(err));
+		if (!tab[i].want) {
+			cr_assert_eq(rc, 0, "case %zu: %s", i, err);
+			cr_expect_eq(c->pxe.mcast, 0xe0000102);
+			cr_expect_eq(c->pxe.n_items, 2);
+			cr_expect_str_eq(c->pxe.items[1].file, "a.0");
+			ctl_conf_free(c);
+			continue;
+		}
+		cr_assert_eq(rc, -1, "case %zu", i);
+		cr_expect(strncmp(err, tab[i].want, strlen(tab[i].want)) == 0, "case %zu: got '%s'", i,
+			  err);
+	}
+}
