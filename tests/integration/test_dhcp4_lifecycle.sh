@@ -51,52 +51,8 @@ set_mac() {
 	ip -n "$BF_NS_C" link set dev "$BF_IF_C" up
 }
 
-# probe NAME ARGS...: one crafted message from C; replies (JSON lines) in
-# $BF_RUN/NAME.json. The prober failing to run makes later checks moot. It
-# listens 1.5 s (a later --listen-ms wins): on a loaded two-core machine a
-# reply has been seen to take longer than the prober's default 1 s.
-probe() {
-	local name=$1 rc=0
-	shift
-	timeout 30 ip netns exec "$BF_NS_C" python3 "$PROBE" --iface "$BF_IF_C" \
-		--server-mac "$SMAC" --listen-ms 1500 "$@" \
-		>"$BF_RUN/$name.json" 2>"$BF_RUN/$name.err" || rc=$?
-	sed "s/^/  [$name] /" "$BF_RUN/$name.err"
-	[[ $rc -eq 0 ]] || bf_die "dhcp4probe.py ($name) failed (exit $rc)"
-}
-
-# rq NAME EXPR: a Python expression over r (the replies) and d / o (the
-# first reply's DHCP message / its options as hex); "no reply" or "ERROR: .."
-# when it cannot be evaluated, so the check using it fails readably.
-rq() {
-	python3 - "$BF_RUN/$1.json" "$2" <<-'EOF'
-	import json, sys
-	r = [json.loads(x) for x in open(sys.argv[1]) if x.strip()]
-	d = r[0]["dhcp"] if r else {}
-	o = d.get("options", {})
-	try:
-	    v = eval(sys.argv[2])
-	except Exception as e:
-	    v = "ERROR: %s: %s" % (type(e).__name__, e) if r else "no reply"
-	if isinstance(v, bool):
-	    v = "true" if v else "false"
-	elif v is None:
-	    v = ""
-	print(v)
-	EOF
-}
-f() { rq "$1" "r[0]['$2'] if r else 'no reply'"; }
-df() { rq "$1" "d['$2'] if r else 'no reply'"; }
-opt_u32() { rq "$1" "int(o['$2'], 16) if len(o.get('$2', '')) == 8 else 'absent or not 4 bytes'"; }
-one_reply() {
-	bf_check_eq "$2: exactly one reply" 1 "$(rq "$1" 'len(r)')"
-	bf_check_eq "$2: message type" "$3" "$(df "$1" msg_type)"
-}
-hexip() {
-	local IFS=.
-	# shellcheck disable=SC2086
-	printf '%02x%02x%02x%02x' $1
-}
+# shellcheck source=tests/lib/probe.sh
+. "$BF_SRCDIR/tests/lib/probe.sh"
 
 # Counters after everything sent so far was handled.
 settle() { bf_stats_settle || bf_log "stats file not rewritten twice within 5 s"; }

@@ -5,11 +5,14 @@
 
 # probe NAME ARGS...: send one message from C; the replies (JSON lines) go to
 # $BF_RUN/NAME.json. The probe itself failing makes every later check moot.
+# It listens BF_PROBE_LISTEN_MS (1.5 s; a later --listen-ms wins): on a loaded
+# two-core machine a reply has been seen to take longer than 1 s.
 probe() {
 	local name=$1 rc=0
 	shift
 	timeout 30 ip netns exec "$BF_NS_C" python3 "$PROBE" --iface "$BF_IF_C" \
-		--server-mac "$SMAC" "$@" >"$BF_RUN/$name.json" 2>"$BF_RUN/$name.err" || rc=$?
+		--server-mac "$SMAC" --listen-ms "${BF_PROBE_LISTEN_MS:-1500}" "$@" \
+		>"$BF_RUN/$name.json" 2>"$BF_RUN/$name.err" || rc=$?
 	sed "s/^/  [$name] /" "$BF_RUN/$name.err"
 	[[ $rc -eq 0 ]] || bf_die "dhcp4probe.py ($name) failed (exit $rc)"
 }
