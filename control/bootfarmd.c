@@ -228,6 +228,8 @@ main(int argc, char **argv)
 	CTL_LOG(NOTICE, "config %s published as generation %llu (%u images)", config,
 		(unsigned long long)snap->generation, snap->n_images);
 
+	if (ctl_telemetry_init(&c) != 0)
+		CTL_LOG(WARNING, "telemetry: /bootfarm/ commands not registered");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);

@@ -9,6 +9,7 @@ BF_SRCDIR=${BF_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 bf_init test_dhclient
 bf_require_tools dhclient ping ss sysctl
+[[ $SERVER != bootfarmd ]] || bf_require_tools dpdk-telemetry.py
 
 bf_topo_veth
 bf_server_start
@@ -81,5 +82,23 @@ RELEASES_EXPECTED=1
 run_client reserved "$BF_FIXED_MAC" fixed
 RELEASES_EXPECTED=2
 run_client random "$(bf_random_mac)" pool
+
+# DPDK telemetry (/bootfarm/...) agrees with what the clients did.
+if [[ $SERVER == bootfarmd ]]; then
+	tel=$(printf '/bootfarm/stats\n/bootfarm/leases\n/bootfarm/config\n' |
+		timeout 10 dpdk-telemetry.py -f "bf$BF_SUFFIX" 2>&1) || :
+	telv() { python3 -c 'import json,sys
+for l in sys.stdin:
+    l = l.strip()
+    if l.startswith("{"):
+        for k, v in json.loads(l).items():
+            if k == sys.argv[1]:
+                print(v[sys.argv[2]])' "$1" "$2" <<<"$tel"; }
+	bf_check_eq "telemetry /bootfarm/stats: two ACKs" 2 "$(telv /bootfarm/stats dhcp4_ack)"
+	bf_check_eq "telemetry /bootfarm/stats: two RELEASEs" 2 "$(telv /bootfarm/stats dhcp4_release)"
+	bf_check_eq "telemetry /bootfarm/leases: none bound after the releases" 0 \
+		"$(telv /bootfarm/leases dhcp4_bound)"
+	bf_check_eq "telemetry /bootfarm/config: generation" 1 "$(telv /bootfarm/config generation)"
+fi
 
 bf_finish
