@@ -1362,6 +1362,17 @@ fail:
 	return -1;
 }
 
+/* A converted list of n elements (at least one, so an empty list is not NULL);
+ * NULL after reporting "out of memory". */
+static void *
+conf_list(struct ld *ld, size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		fail_at(ld, 1, 1, "out of memory");
+	return p;
+}
+
 /*
  * Hex digits, optionally separated by ':' or '-' between bytes ("01:52:54",
  * "0152-54", "8c8c6f7e-..."). Returns the byte count, or -1 if malformed or
@@ -1406,9 +1417,8 @@ conv_hosts(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf_
 {
 	uint32_t mask = prefix_mask(cs->prefix), bcast = cs->net | ~mask;
 
-	cs->hosts = calloc(ys->hosts_count ? ys->hosts_count : 1, sizeof(*cs->hosts));
-	if (!cs->hosts)
-		return fail_at(ld, 1, 1, "out of memory");
+	if (!(cs->hosts = conf_list(ld, ys->hosts_count, sizeof(*cs->hosts))))
+		return -1;
 	cs->n_hosts = ys->hosts_count;
 	for (size_t j = 0; j < cs->n_hosts; j++) {
 		const struct y_host *yh = &ys->hosts[j];
@@ -1672,9 +1682,8 @@ conv_dhcp4(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const stru
 		if (!c->lease_store)
 			return fail_at(ld, 1, 1, "out of memory");
 	}
-	c->subnets = calloc(d->subnets_count ? d->subnets_count : 1, sizeof(*c->subnets));
-	if (!c->subnets)
-		return fail_at(ld, 1, 1, "out of memory");
+	if (!(c->subnets = conf_list(ld, d->subnets_count, sizeof(*c->subnets))))
+		return -1;
 	c->n_subnets = d->subnets_count;
 	for (size_t i = 0; i < c->n_subnets; i++)
 		if (conv_subnet(ld, i, &d->subnets[i], &c->subnets[i], c, names, n_names))
@@ -1709,9 +1718,8 @@ slurp(const char *path, size_t *len)
 static int
 conv_templates(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 {
-	c->templates = calloc(y->templates_count ? y->templates_count : 1, sizeof(*c->templates));
-	if (!c->templates)
-		return fail_at(ld, 1, 1, "out of memory");
+	if (!(c->templates = conf_list(ld, y->templates_count, sizeof(*c->templates))))
+		return -1;
 	for (size_t i = 0; i < y->templates_count; i++) {
 		const struct y_image *yt = &y->templates[i];
 		struct ctl_conf_template *t = &c->templates[i];
@@ -1785,9 +1793,8 @@ conv_pxe(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct
 					 shows(ld, yp->multicast_discovery));
 		po.has_mcast_addr = true;
 	}
-	c->pxe.items = calloc(yp->menu_count ? yp->menu_count : 1, sizeof(*c->pxe.items));
-	if (!c->pxe.items)
-		return fail_at(ld, 1, 1, "out of memory");
+	if (!(c->pxe.items = conf_list(ld, yp->menu_count, sizeof(*c->pxe.items))))
+		return -1;
 	c->pxe.n_items = yp->menu_count;
 	memset(&po, 0, sizeof(po));
 	for (size_t i = 0; i < yp->menu_count; i++) {
@@ -1840,9 +1847,8 @@ static int
 conv_rules(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct name_ref *names,
 	   size_t n_names)
 {
-	c->rules = calloc(y->boot_count ? y->boot_count : 1, sizeof(*c->rules));
-	if (!c->rules)
-		return fail_at(ld, 1, 1, "out of memory");
+	if (!(c->rules = conf_list(ld, y->boot_count, sizeof(*c->rules))))
+		return -1;
 	c->n_rules = y->boot_count;
 	for (size_t i = 0; i < c->n_rules; i++) {
 		const struct y_rule *yr = &y->boot[i];
