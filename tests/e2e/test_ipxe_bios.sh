@@ -18,18 +18,11 @@ bf_require_tools qemu-system-x86_64 apt-get dpkg-deb ss sysctl
 	bf_skip "virtio-net iPXE ROM missing (apt-get install ipxe-qemu)"
 
 MAC=${BF_QEMU_MAC:-52:54:00:12:34:56}
-STAGE2=stage2-${MAC//:/-}
+STAGE2=$(bf_stage2_name "$MAC")
 TIMEOUT=${BF_E2E_TIMEOUT:-180}
 
-bf_nbp_fetch
-bf_image_file undionly.kpxe "$(bf_nbp undionly.kpxe)"
-bf_image_file ipxe.efi "$(bf_nbp ipxe.efi)"
+bf_firmware_images "$MAC"
 bf_default_boot_ipxe
-# Keeps iPXE busy (no reboot loop) once stage 2 ran.
-bf_image_inline "$STAGE2" '#!ipxe
-echo bootfarm stage2 reached
-shell
-'
 bf_topo_bridge
 bf_server_start
 

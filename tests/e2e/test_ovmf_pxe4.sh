@@ -17,17 +17,11 @@ OVMF_VARS=${BF_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 [[ -r $OVMF_CODE && -r $OVMF_VARS ]] || bf_skip "OVMF firmware missing (apt-get install ovmf)"
 
 MAC=${BF_QEMU_MAC:-52:54:00:12:34:57}
-STAGE2=stage2-${MAC//:/-}
+STAGE2=$(bf_stage2_name "$MAC")
 TIMEOUT=${BF_E2E_TIMEOUT:-400}
 
-bf_nbp_fetch
-bf_image_file ipxe.efi "$(bf_nbp ipxe.efi)"
-bf_image_file undionly.kpxe "$(bf_nbp undionly.kpxe)"
+bf_firmware_images "$MAC"
 bf_default_boot_ipxe
-bf_image_inline "$STAGE2" '#!ipxe
-echo bootfarm stage2 reached
-shell
-'
 bf_topo_bridge
 bf_server_start
 

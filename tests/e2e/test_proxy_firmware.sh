@@ -23,21 +23,13 @@ TIMEOUT=${BF_E2E_TIMEOUT:-150}
 MAC_BIOS=52:54:00:12:34:58
 MAC_UEFI=52:54:00:12:34:59
 
-bf_nbp_fetch
-bf_image_file ipxe.efi "$(bf_nbp ipxe.efi)"
-bf_image_file undionly.kpxe "$(bf_nbp undionly.kpxe)"
+bf_firmware_images "$MAC_BIOS" "$MAC_UEFI"
 # Behind a proxy, iPXE's own ${next-server} is the address server's (from its
 # ACK); the boot server's is in the proxydhcp settings block.
 # shellcheck disable=SC2016 # ${...} are iPXE settings, not shell.
 bf_image_inline "$BF_BOOT_IPXE" '#!ipxe
 chain tftp://${proxydhcp/next-server}/stage2-${mac:hexhyp}
 '
-for mac in $MAC_BIOS $MAC_UEFI; do
-	bf_image_inline "stage2-${mac//:/-}" '#!ipxe
-echo bootfarm stage2 reached through ProxyDHCP
-shell
-'
-done
 bf_topo_bridge
 
 # The address server: dnsmasq on the bridge, DHCP only (no DNS, no PXE, no TFTP).
@@ -58,7 +50,7 @@ boot() {
 		-netdev "tap,id=n0,ifname=$BF_TAP,script=no,downscript=no" -monitor none
 	# shellcheck disable=SC2317 # called through bf_wait_for
 	done_() {
-		bf_log_tftp_sent "stage2-${mac//:/-}" && return 0
+		bf_log_tftp_sent "$(bf_stage2_name "$mac")" && return 0
 		kill -0 "$BF_QEMU_PID" 2>/dev/null || return "$BF_ABORT"
 		bf_server_alive || return "$BF_ABORT"
 		return 1
@@ -74,7 +66,7 @@ boot() {
 	# says "use the boot file"; the port-4011 path is checked on the wire in
 	# tests/integration/test_pxe_proxy.sh.)
 	if [[ $rc -eq 0 ]]; then
-		bf_pass "$name: the NBP ran and fetched stage2-${mac//:/-} ($((SECONDS - start)) s)"
+		bf_pass "$name: the NBP ran and fetched $(bf_stage2_name "$mac") ($((SECONDS - start)) s)"
 	else
 		bf_fail "$name: no stage 2 within $TIMEOUT s"
 		tail -n 20 "$dlog"

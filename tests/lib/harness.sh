@@ -823,3 +823,20 @@ bf_nbp_fetch() {
 	"$BF_SRCDIR/tests/e2e/fetch-nbp.sh" >"$BF_NBP_LIST" || bf_die "fetch-nbp.sh failed"
 }
 bf_nbp() { awk -v n="$1" '$1 == n { print $2 }' "$BF_NBP_LIST"; }
+
+# The images a firmware boot needs: the NBPs from Debian's ipxe package, and
+# for each MAC given the stage-2 script only a running NBP asks for (it echoes
+# "bootfarm stage2 reached", then waits in iPXE's shell: no reboot loop).
+bf_stage2_name() { echo "stage2-${1//:/-}"; }
+bf_firmware_images() {
+	local mac
+	bf_nbp_fetch
+	bf_image_file undionly.kpxe "$(bf_nbp undionly.kpxe)"
+	bf_image_file ipxe.efi "$(bf_nbp ipxe.efi)"
+	for mac in "$@"; do
+		bf_image_inline "$(bf_stage2_name "$mac")" '#!ipxe
+echo bootfarm stage2 reached
+shell
+'
+	done
+}
