@@ -81,6 +81,15 @@ dh_wait() {
 	return 1
 }
 
+# dh_bind STEP DIR: start dhclient in DIR, wait for BOUND, check the address
+# is from the pool; the address is left in BOUND_IP.
+dh_bind() {
+	dh_start "$2"
+	dh_wait "$2" BOUND "$1 bind" || bf_die "$1: no lease, nothing later can be checked"
+	BOUND_IP=$(bf_dh_env "$2" BOUND new_ip_address)
+	bf_check "$1: address $BOUND_IP in pool" bf_ip_in_pool "$BOUND_IP"
+}
+
 # dh_stop DIR: stop the running dhclient as a power cut would (SIGKILL): no
 # RELEASE, the lease stays bound on the server and in the lease file. Not
 # `dhclient -x`: 4.4.3's -x kills the old client, then sends an INIT-REBOOT
@@ -104,10 +113,8 @@ DA=$BF_RUN/dh-a
 set_mac "$MA"
 settle
 ack0=$(ctr dhcp4_ack) disc0=$(ctr dhcp4_discover) bound0=$(ctr dhcp4_leases_bound)
-dh_start "$DA"
-dh_wait "$DA" BOUND "a bind" || bf_die "a: no lease, nothing later can be checked"
-XA=$(bf_dh_env "$DA" BOUND new_ip_address)
-bf_check "a: address $XA in pool" bf_ip_in_pool "$XA"
+dh_bind a "$DA"
+XA=$BOUND_IP
 bf_check_eq "a: client: lease time 60" 60 "$(bf_dh_env "$DA" BOUND new_dhcp_lease_time)"
 bf_check_eq "a: client: server identifier" "$S" "$(bf_dh_env "$DA" BOUND new_dhcp_server_identifier)"
 bf_check "a: client: lease file holds $XA" grep -q "fixed-address $XA;" "$DA/leases"
@@ -184,10 +191,8 @@ bf_log "b. dhclient -r releases; a fresh dhclient with the same MAC binds again"
 MB=$(bf_random_mac)
 DB=$BF_RUN/dh-b
 set_mac "$MB"
-dh_start "$DB"
-dh_wait "$DB" BOUND "b bind" || bf_die "b: no lease"
-XB=$(bf_dh_env "$DB" BOUND new_ip_address)
-bf_check "b: address $XB in pool" bf_ip_in_pool "$XB"
+dh_bind b "$DB"
+XB=$BOUND_IP
 settle
 rel0=$(ctr dhcp4_release) for0=$(ctr drop_dhcp4_release_foreign) bound0=$(ctr dhcp4_leases_bound)
 # dhclient sends the RELEASE over a UDP socket, unicast from its address to
@@ -225,10 +230,8 @@ bf_log "c. the holder of X declines it: X rests, offered to nobody"
 MC=$(bf_random_mac)
 DC=$BF_RUN/dh-c
 set_mac "$MC"
-dh_start "$DC"
-dh_wait "$DC" BOUND "c bind" || bf_die "c: no lease"
-XC=$(bf_dh_env "$DC" BOUND new_ip_address)
-bf_check "c: address $XC in pool" bf_ip_in_pool "$XC"
+dh_bind c "$DC"
+XC=$BOUND_IP
 dh_stop "$DC"
 settle
 dec0=$(ctr dhcp4_decline) for0=$(ctr drop_dhcp4_release_foreign) bound0=$(ctr dhcp4_leases_bound)
