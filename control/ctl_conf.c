@@ -26,6 +26,8 @@
  */
 #include "ctl_conf.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <cyaml/cyaml.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +51,7 @@
 #define CONF_MAX_PATH 256         /* node paths ("dhcp4.subnets[0].hosts[3].mac") */
 #define CONF_LEASE_MIN 60
 #define CONF_LEASE_MAX 2147483647u
+#define RTE_DIM_(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ------------------------------------------------------------------------ */
 /* The YAML shape, as libcyaml loads it. Optional scalars are pointers. */
@@ -58,6 +61,7 @@ struct y_iface {
 	char *ipv4;
 	char *mac;
 	uint64_t *mtu;
+	char *kernel;
 };
 
 struct y_host {
@@ -117,6 +121,20 @@ struct y_tftp {
 	uint64_t *per_source;
 };
 
+struct y_exception {
+	uint64_t *rate;
+	uint64_t *burst;
+	char **ethertypes;
+	unsigned ethertypes_count;
+};
+
+struct y_http {
+	char **listen;
+	unsigned listen_count;
+	uint64_t *max_connections;
+	uint64_t *timeout;
+};
+
 struct y_image {
 	char *name;
 	char *file;
@@ -149,6 +167,8 @@ struct y_conf {
 	struct y_tftp *tftp;
 	struct y_image *images;
 	unsigned images_count;
+	struct y_exception *exception;
+	struct y_http *http;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -175,6 +195,7 @@ static const cyaml_schema_field_t y_iface_fields[] = {
     CYAML_FIELD_STRING_PTR("ipv4", PTR, struct y_iface, ipv4, 0, STR_TOKEN),
     CYAML_FIELD_STRING_PTR("mac", PTR | OPT, struct y_iface, mac, 0, STR_TOKEN),
     CYAML_FIELD_UINT_PTR("mtu", OPT, struct y_iface, mtu),
+    CYAML_FIELD_STRING_PTR("kernel", PTR | OPT, struct y_iface, kernel, 1, 15),
     CYAML_FIELD_END,
 };
 
@@ -258,6 +279,21 @@ static const cyaml_schema_field_t y_tftp_fields[] = {
     CYAML_FIELD_END,
 };
 
+static const cyaml_schema_field_t y_exception_fields[] = {
+    CYAML_FIELD_UINT_PTR("rate", OPT, struct y_exception, rate),
+    CYAML_FIELD_UINT_PTR("burst", OPT, struct y_exception, burst),
+    CYAML_FIELD_SEQUENCE("ethertypes", PTR | OPT, struct y_exception, ethertypes, &y_token, 0,
+			 CTL_MAX_ETHERTYPES),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t y_http_fields[] = {
+    CYAML_FIELD_SEQUENCE("listen", PTR | OPT, struct y_http, listen, &y_token, 0, CTL_MAX_LISTEN),
+    CYAML_FIELD_UINT_PTR("max_connections", OPT, struct y_http, max_connections),
+    CYAML_FIELD_UINT_PTR("timeout", OPT, struct y_http, timeout),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t y_image_fields[] = {
     CYAML_FIELD_STRING_PTR("name", PTR, struct y_image, name, 0, BF_TFTP_MAX_NAME),
     CYAML_FIELD_STRING_PTR("file", PTR | OPT, struct y_image, file, 0, PATH_MAX - 1),
@@ -301,6 +337,8 @@ static const cyaml_schema_field_t y_conf_fields[] = {
     CYAML_FIELD_MAPPING_PTR("tftp", OPT, struct y_conf, tftp, y_tftp_fields),
     CYAML_FIELD_SEQUENCE("images", PTR | OPT, struct y_conf, images, &y_image_schema, 0,
 			 CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("exception", OPT, struct y_conf, exception, y_exception_fields),
+    CYAML_FIELD_MAPPING_PTR("http", OPT, struct y_conf, http, y_http_fields),
     CYAML_FIELD_END,
 };
 
@@ -1063,6 +1101,20 @@ ip_at(struct ld *ld, const char *path, const char *s, uint32_t *ip)
 	return 0;
 }
 
+/* A Linux interface name we create: no '/', ':', spaces or "." / "..". */
+static bool
+ifname_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 15 || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
+			return false;
+	return true;
+}
+
 static int
 conv_ifaces(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 {
@@ -1108,6 +1160,23 @@ conv_ifaces(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		if (num(ld, pathf(ld, "interfaces[%zu].mtu", i), yi->mtu, 1500, 576, 9000, &v))
 			goto fail;
 		ci->mtu = (uint16_t)v;
+		if (yi->kernel) {
+			if (!ifname_ok(yi->kernel)) {
+				fail_node(ld, pathf(ld, "interfaces[%zu].kernel", i), false,
+					  "invalid kernel interface name '%s' (1-15 characters: "
+					  "letters, digits, '-', '_', '.')",
+					  shows(ld, yi->kernel));
+				goto fail;
+			}
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(c->ifaces[j].kernel, yi->kernel)) {
+					fail_node(ld, pathf(ld, "interfaces[%zu].kernel", i), false,
+						  "kernel interface '%s' already used by interfaces[%zu]",
+						  shows(ld, yi->kernel), j);
+					goto fail;
+				}
+			snprintf(ci->kernel, sizeof(ci->kernel), "%s", yi->kernel);
+		}
 	}
 	dup = span_overlap(sp, c->n_ifaces, &first);
 	if (dup != SIZE_MAX) {
@@ -1931,6 +2000,118 @@ conv_tftp(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 }
 
 static int
+conv_exception(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	static const struct y_exception none;
+	static const uint16_t def[] = {BF_ETHERTYPE_IPV4, BF_ETHERTYPE_ARP, BF_ETHERTYPE_IPV6};
+	const struct y_exception *e = y->exception ? y->exception : &none;
+	struct ctl_conf_exception *ce = &c->exception;
+	uint64_t v;
+
+	if (num(ld, "exception.rate", e->rate, 100000, 1, 100000000, &v))
+		return -1;
+	ce->rate = (uint32_t)v;
+	if (num(ld, "exception.burst", e->burst, 2048, 1, 1000000, &v))
+		return -1;
+	ce->burst = (uint32_t)v;
+	if (!e->ethertypes) {
+		memcpy(ce->ethertypes, def, sizeof(def));
+		ce->n_ethertypes = RTE_DIM_(def);
+		return 0;
+	}
+	for (unsigned i = 0; i < e->ethertypes_count; i++) {
+		const char *t = e->ethertypes[i];
+		char *end;
+		unsigned long et = 0;
+
+		if (t[0] == '0' && (t[1] == 'x' || t[1] == 'X') && isxdigit((unsigned char)t[2]))
+			et = strtoul(t + 2, &end, 16);
+		else
+			end = (char *)t;
+		if (*end || et < 0x600 || et > 0xffff || et == BF_ETHERTYPE_VLAN)
+			return fail_node(ld, pathf(ld, "exception.ethertypes[%u]", i), false,
+					 "invalid ethertype '%s': expected hex 0x0600-0xffff "
+					 "(like 0x88cc), not 0x8100",
+					 shows(ld, t));
+		ce->ethertypes[ce->n_ethertypes++] = (uint16_t)et;
+	}
+	return 0;
+}
+
+/* "ADDR:PORT" or "[ADDR6]:PORT". */
+static int
+listen_parse(const char *s, int *family, uint8_t addr[16], uint16_t *port)
+{
+	char host[64];
+	const char *colon, *hs = s;
+	size_t hl;
+	char *end;
+	unsigned long p;
+
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+		if (!rb || rb[1] != ':')
+			return -1;
+		hs = s + 1;
+		hl = (size_t)(rb - hs);
+		colon = rb + 1;
+		*family = AF_INET6;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		hl = (size_t)(colon - s);
+		*family = AF_INET;
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return -1;
+	memcpy(host, hs, hl);
+	host[hl] = '\0';
+	if (!isdigit((unsigned char)colon[1]))
+		return -1;
+	p = strtoul(colon + 1, &end, 10);
+	if (*end || p == 0 || p > 65535)
+		return -1;
+	*port = (uint16_t)p;
+	memset(addr, 0, 16);
+	return inet_pton(*family, host, addr) == 1 ? 0 : -1;
+}
+
+static int
+conv_http(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	static const struct y_http none;
+	const struct y_http *h = y->http ? y->http : &none;
+	struct ctl_conf_http *ch = &c->http;
+	uint64_t v;
+
+	for (unsigned i = 0; h->listen && i < h->listen_count; i++) {
+		if (listen_parse(h->listen[i], &ch->listen[i].family, ch->listen[i].addr,
+				 &ch->listen[i].port))
+			return fail_node(ld, pathf(ld, "http.listen[%u]", i), false,
+					 "invalid listen address '%s': expected ADDRESS:PORT or "
+					 "[IPV6]:PORT (like 10.77.0.1:80 or [::]:80)",
+					 shows(ld, h->listen[i]));
+		for (unsigned j = 0; j < i; j++)
+			if (ch->listen[j].family == ch->listen[i].family &&
+			    ch->listen[j].port == ch->listen[i].port &&
+			    !memcmp(ch->listen[j].addr, ch->listen[i].addr, 16))
+				return fail_node(ld, pathf(ld, "http.listen[%u]", i), false,
+						 "listen address '%s' given twice",
+						 shows(ld, h->listen[i]));
+		snprintf(ch->listen[i].text, sizeof(ch->listen[i].text), "%s", h->listen[i]);
+		ch->n_listen++;
+	}
+	if (num(ld, "http.max_connections", h->max_connections, 1024, 1, 65536, &v))
+		return -1;
+	ch->max_connections = (uint32_t)v;
+	if (num(ld, "http.timeout", h->timeout, 30, 1, 3600, &v))
+		return -1;
+	ch->timeout_s = (uint32_t)v;
+	return 0;
+}
+
+static int
 convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 {
 	struct name_ref *names = NULL;
@@ -1942,7 +2123,8 @@ convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		/* Sorted by conv_images (n > 1); a single name needs no sorting. */
 		rc = conv_ifaces(ld, y, c) || conv_dhcp4(ld, y, c, names, c->n_images) ||
 			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c) ||
-			     conv_pxe(ld, y, c, names, c->n_images) || conv_templates(ld, y, c)
+			     conv_pxe(ld, y, c, names, c->n_images) || conv_templates(ld, y, c) ||
+			     conv_exception(ld, y, c) || conv_http(ld, y, c)
 			 ? -1
 			 : 0;
 	}

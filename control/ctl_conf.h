@@ -24,6 +24,7 @@ struct ctl_conf_iface {
 	uint32_t ip4;		/* our address on the segment (host order) */
 	uint8_t prefix4;	/* its prefix length */
 	uint16_t mtu;		/* default 1500 */
+	char kernel[16];	/* exception path: kernel interface name, empty: none */
 };
 
 struct ctl_conf_range {
@@ -112,6 +113,29 @@ struct ctl_conf_tftp {
 	uint16_t per_source;	/* concurrent transfers per client IP (11) */
 };
 
+/* The exception path to the kernel (interfaces[].kernel). */
+#define CTL_MAX_ETHERTYPES 16
+struct ctl_conf_exception {
+	uint32_t rate;		/* frames/s per interface to the kernel (default 100000) */
+	uint32_t burst;		/* token bucket depth (default 2048) */
+	uint8_t n_ethertypes;
+	uint16_t ethertypes[CTL_MAX_ETHERTYPES]; /* passed up (default IPv4, ARP, IPv6) */
+};
+
+/* The built-in HTTP image server (control plane, through the kernel). */
+#define CTL_MAX_LISTEN 8
+struct ctl_conf_http {
+	uint8_t n_listen;	/* 0: no HTTP server */
+	struct {
+		int family;	/* AF_INET or AF_INET6 */
+		uint8_t addr[16]; /* network order: 4 bytes (v4) or 16 (v6) */
+		uint16_t port;
+		char text[64];	/* as written, for messages */
+	} listen[CTL_MAX_LISTEN];
+	uint32_t max_connections; /* default 1024 */
+	uint32_t timeout_s;	/* idle connection timeout (default 30) */
+};
+
 struct ctl_conf {
 	char *path;			/* the file it came from */
 	size_t n_ifaces;
@@ -130,6 +154,8 @@ struct ctl_conf {
 	struct ctl_conf_image *images;
 	struct ctl_conf_tftp tftp;
 	struct ctl_conf_pxe pxe;
+	struct ctl_conf_exception exception;
+	struct ctl_conf_http http;
 	size_t n_templates;
 	struct ctl_conf_template *templates;
 };
