@@ -20,6 +20,7 @@
 #include <urcu-qsbr.h>
 
 #include "ctl.h"
+#include "ctl_kif.h"
 #include "ctl_loop.h"
 #include "ctl_store.h"
 
@@ -176,10 +177,39 @@ main(int argc, char **argv)
 	unsigned n_workers = rte_lcore_count();
 	if (n_workers > DP_MAX_WORKERS)
 		n_workers = DP_MAX_WORKERS;
+	/* Exception taps before the ports are configured: they are ports too. */
+	for (size_t i = 0; i < conf->n_ifaces; i++) {
+		const struct ctl_conf_iface *ci = &conf->ifaces[i];
+		struct rte_ether_addr pmac;
+		if (!ci->kernel[0])
+			continue;
+		if (!rte_eth_dev_is_valid_port(ci->port) || rte_eth_macaddr_get(ci->port, &pmac) ||
+		    dp_exc_create(&g_dp, ci->port, ci->kernel,
+				  ci->has_mac ? ci->mac : pmac.addr_bytes, err, sizeof(err))) {
+			if (!rte_eth_dev_is_valid_port(ci->port))
+				snprintf(err, sizeof(err), "interfaces[%zu]: no DPDK port %u", i,
+					 ci->port);
+			CTL_LOG(ERR, "exception path: %s", err);
+			ctl_conf_free(conf);
+			goto out_eal;
+		}
+	}
 	if (dp_ports_init(&g_dp, n_workers, err, sizeof(err)) != 0) {
 		CTL_LOG(ERR, "ports: %s", err);
 		ctl_conf_free(conf);
-		goto out_eal;
+		goto out_ports;
+	}
+	for (size_t i = 0; i < conf->n_ifaces; i++) {
+		const struct ctl_conf_iface *ci = &conf->ifaces[i];
+		if (!ci->kernel[0])
+			continue;
+		if (ctl_kif_setup(ci, err, sizeof(err)) != 0) {
+			CTL_LOG(ERR, "exception path: %s", err);
+			ctl_conf_free(conf);
+			goto out_ports;
+		}
+		CTL_LOG(NOTICE, "exception path: port %u <-> kernel interface %s", ci->port,
+			ci->kernel);
 	}
 	uint32_t max_sessions = conf->tftp.max_sessions ? conf->tftp.max_sessions : 4096;
 	unsigned lcore, id = 0;
@@ -234,9 +264,17 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 
-	pthread_t ctl_thread;
+	pthread_t ctl_thread, exc_thread;
+	bool exc = dp_exc_any(&g_dp);
+	if (exc && rte_ctrl_thread_create(&exc_thread, "bf-kernel", NULL, dp_exc_thread, &g_dp)) {
+		CTL_LOG(ERR, "cannot start the exception path thread");
+		goto out_snap;
+	}
 	if (rte_ctrl_thread_create(&ctl_thread, "bf-control", NULL, control_main, &c) != 0) {
 		CTL_LOG(ERR, "cannot start the control thread");
+		__atomic_store_n(&g_dp.quit, 1, __ATOMIC_RELEASE);
+		if (exc)
+			pthread_join(exc_thread, NULL);
 		goto out_snap;
 	}
 	for (unsigned i = 0; i < g_dp.n_ports; i++) {
@@ -252,6 +290,8 @@ main(int argc, char **argv)
 	dp_worker_loop(g_dp.workers[0]);
 	rte_eal_mp_wait_lcore();
 	pthread_join(ctl_thread, NULL);
+	if (exc)
+		pthread_join(exc_thread, NULL);
 	CTL_LOG(NOTICE, "stopped");
 	rc = 0;
 out_snap:
@@ -270,6 +310,7 @@ out_workers:
 	}
 	ctl_store_close(c.store);
 	ctl_leases_free(c.leases);
+out_ports:
 	dp_ports_close(&g_dp);
 out_eal:
 	rte_eal_cleanup();

@@ -40,6 +40,8 @@ void
 ctl_sum_counters(const struct ctl *c, struct bf_counters *sum)
 {
 	*sum = c->ctr;
+	for (unsigned k = 0; k < BF_CTR__COUNT; k++)
+		sum->v[k] += __atomic_load_n(&c->dp->exc_ctr.v[k], __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < c->dp->n_workers; i++) {
 		const struct dp_worker *w = c->dp->workers[i];
 		for (unsigned k = 0; k < BF_CTR__COUNT; k++)

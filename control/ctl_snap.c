@@ -128,6 +128,10 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 		ifc->max_blksize = (uint16_t)(b < DP_MBUF_BLKSIZE ? b : DP_MBUF_BLKSIZE);
 	}
 	s->pxe_mcast = conf->pxe.mcast;
+	s->exc.rate = conf->exception.rate;
+	s->exc.burst = conf->exception.burst;
+	s->exc.n_ethertypes = conf->exception.n_ethertypes;
+	memcpy(s->exc.ethertypes, conf->exception.ethertypes, sizeof(s->exc.ethertypes));
 	s->tftp.max_blksize = conf->tftp.max_blksize;
 	s->tftp.max_window = conf->tftp.max_window ? conf->tftp.max_window : 64;
 	s->tftp.timeout_ms = conf->tftp.timeout_ms ? conf->tftp.timeout_ms : 1000;

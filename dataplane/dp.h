@@ -60,12 +60,22 @@ struct dp_tftp_params {
 	uint16_t per_source;
 };
 
+/* What goes up the exception path, and how fast (exception: in the config). */
+#define DP_MAX_ETHERTYPES 16
+struct dp_exc_params {
+	uint32_t rate;		/* frames/s per interface */
+	uint32_t burst;		/* bucket depth, frames */
+	uint8_t n_ethertypes;
+	uint16_t ethertypes[DP_MAX_ETHERTYPES];
+};
+
 /* One immutable compiled configuration. */
 struct dp_snap {
 	uint64_t generation;
 	struct dp_iface iface[DP_MAX_PORTS];
 	struct dp_tftp_params tftp;
 	uint32_t pxe_mcast;		/* PXE multicast discovery address accepted for DHCP, or 0 */
+	struct dp_exc_params exc;
 	uint32_t n_images;
 	struct dp_image **images;	/* sorted by name */
 	uint32_t img_mask;		/* open-addressing table size - 1 */
@@ -103,6 +113,9 @@ struct dp_worker {
 	struct rte_ring *to_ctl;	/* DHCP frames to the lease manager (SP/SC) */
 	struct rte_ring *from_ctl;	/* replies from the lease manager (SP/SC) */
 	struct rte_ring *steer;		/* TFTP frames from other workers (MP/SC) */
+	struct rte_ring *from_kernel;	/* frames the kernel sends out (SP: exception thread) */
+	uint64_t exc_credit;		/* exception token bucket, in TSC cycles */
+	uint64_t exc_last;		/* TSC of the last refill */
 	struct dp_tftp_table *tftp;
 	uint64_t rng[2];		/* xorshift128+ state, seeded from getrandom */
 	uint16_t ip_id;
@@ -114,12 +127,29 @@ struct dp_worker {
 	volatile uint64_t g_sessions;
 } __rte_cache_aligned;
 
+/*
+ * The exception path of one served port: a kernel interface (net_tap) that
+ * carries the port's MAC and addresses. Workers pass up what they do not
+ * answer (to_kernel, MP/SC); the exception thread writes it to the tap and
+ * hands what the kernel sends to a worker's from_kernel ring for the NIC.
+ * Tap I/O is a syscall per frame, so no worker ever touches the tap.
+ */
+struct dp_exc {
+	uint16_t nic_port;
+	uint16_t kport;			/* the tap's DPDK port id */
+	char ifname[16];
+	struct rte_ring *to_kernel;
+};
+
 /* Everything the data plane shares; one instance, set up before workers start. */
 struct dp_ctx {
 	unsigned n_workers;
 	uint16_t n_ports;
 	uint16_t port_ids[DP_MAX_PORTS];
 	uint8_t port_mac[DP_MAX_PORTS][BF_ETH_ALEN]; /* by port id */
+	struct dp_exc *exc[DP_MAX_PORTS];	/* by served port id, NULL: no exception path */
+	bool kernel_port[DP_MAX_PORTS];		/* by port id: an exception tap, not served */
+	struct bf_counters exc_ctr;		/* the exception thread's own counters */
 	struct rte_mempool *pool;
 	struct dp_worker *workers[DP_MAX_WORKERS];
 	struct dp_snap *snap;		/* RCU-protected: rcu_dereference / rcu_xchg_pointer */
@@ -152,6 +182,23 @@ unsigned dp_worker_poll(struct dp_worker *w);
  */
 void dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 		      struct rte_mbuf *m);
+
+/*
+ * Exception path (dp_exc.c). dp_exc_create: before dp_ports_init, make the
+ * tap for served port nic_port (MAC mac); it is configured by dp_ports_init
+ * and brought up by the caller (addresses: control plane).
+ */
+int dp_exc_create(struct dp_ctx *ctx, uint16_t nic_port, const char *ifname,
+		  const uint8_t mac[BF_ETH_ALEN], char *err, size_t errlen);
+/* Worker: pass m up if the port has an exception path and the bucket allows.
+ * Returns true when m was taken (queued or dropped and counted). */
+bool dp_exc_up(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m,
+	       uint16_t ethertype);
+/* The exception thread: one pass over every tap; returns frames moved. */
+unsigned dp_exc_poll(struct dp_ctx *ctx);
+/* Its loop (until ctx->quit), sleeping when idle. */
+void *dp_exc_thread(void *arg);
+bool dp_exc_any(const struct dp_ctx *ctx);
 
 /* Queue a frame for tx on its m->port; takes ownership. */
 void dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m);

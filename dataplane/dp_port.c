@@ -9,6 +9,7 @@
 
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "dp.h"
@@ -16,6 +17,64 @@
 #define DP_RX_DESC 1024
 #define DP_TX_DESC 1024
 #define DP_POOL_CACHE 256
+
+/* Configure, set up nq rx/tx queue pairs and start one port. */
+static int
+port_start(struct dp_ctx *ctx, uint16_t pid, unsigned nq, char *err, size_t errlen)
+{
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	struct rte_ether_addr mac;
+	int rc;
+
+	memset(&conf, 0, sizeof(conf));
+	rc = rte_eth_dev_info_get(pid, &info);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u: device info (%s)", pid, rte_strerror(-rc));
+		return -1;
+	}
+	if (info.max_rx_queues < nq || info.max_tx_queues < nq) {
+		snprintf(err, errlen,
+			 "port %u (%s) allows %u rx / %u tx queues; %u workers need one "
+			 "each: use fewer lcores, or more queues (e.g. qpairs=N for "
+			 "net_af_packet, queues=N for net_tap)",
+			 pid, info.driver_name, info.max_rx_queues, info.max_tx_queues, nq);
+		return -1;
+	}
+	if (nq > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+		    info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
+	}
+	rc = rte_eth_dev_configure(pid, (uint16_t)nq, (uint16_t)nq, &conf);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u: configure (%s)", pid, rte_strerror(-rc));
+		return -1;
+	}
+	uint16_t nrx = DP_RX_DESC, ntx = DP_TX_DESC;
+	rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
+	for (uint16_t q = 0; q < nq; q++) {
+		rc = rte_eth_rx_queue_setup(pid, q, nrx, rte_eth_dev_socket_id(pid), NULL,
+					    ctx->pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(pid, q, ntx, rte_eth_dev_socket_id(pid), NULL);
+		if (rc != 0) {
+			snprintf(err, errlen, "port %u: queue %u set-up (%s)", pid, q,
+				 rte_strerror(-rc));
+			return -1;
+		}
+	}
+	rc = rte_eth_dev_start(pid);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u: start (%s)", pid, rte_strerror(-rc));
+		return -1;
+	}
+	/* Our MAC may be overridden in the config, and we filter in software. */
+	rte_eth_promiscuous_enable(pid);
+	rte_eth_macaddr_get(pid, &mac);
+	memcpy(ctx->port_mac[pid], mac.addr_bytes, BF_ETH_ALEN);
+	return 0;
+}
 
 int
 dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen)
@@ -29,7 +88,8 @@ dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen)
 			snprintf(err, errlen, "port id %u: at most %d ports", pid, DP_MAX_PORTS);
 			return -1;
 		}
-		ctx->port_ids[ctx->n_ports++] = pid;
+		if (!ctx->kernel_port[pid])
+			ctx->port_ids[ctx->n_ports++] = pid;
 	}
 	if (ctx->n_ports == 0) {
 		snprintf(err, errlen,
@@ -39,6 +99,9 @@ dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen)
 	/* rx rings + tx rings + in-flight TFTP windows + caches, per worker and port. */
 	n_mbufs = ctx->n_ports * n_workers * (DP_RX_DESC + DP_TX_DESC + 2048) +
 		  n_workers * DP_POOL_CACHE + 4096;
+	for (pid = 0; pid < DP_MAX_PORTS; pid++)	/* exception taps and their rings */
+		if (ctx->kernel_port[pid])
+			n_mbufs += DP_RX_DESC + DP_TX_DESC + DP_RING_SIZE * (1 + n_workers);
 	ctx->pool = rte_pktmbuf_pool_create("bf_mbuf", n_mbufs, DP_POOL_CACHE, 0,
 					    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (!ctx->pool) {
@@ -46,62 +109,12 @@ dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen)
 			 rte_strerror(rte_errno));
 		return -1;
 	}
-	for (uint16_t i = 0; i < ctx->n_ports; i++) {
-		struct rte_eth_dev_info info;
-		struct rte_eth_conf conf;
-		struct rte_ether_addr mac;
-		int rc;
-
-		pid = ctx->port_ids[i];
-		memset(&conf, 0, sizeof(conf));
-		rc = rte_eth_dev_info_get(pid, &info);
-		if (rc != 0) {
-			snprintf(err, errlen, "port %u: device info (%s)", pid, rte_strerror(-rc));
+	for (pid = 0; pid < DP_MAX_PORTS; pid++)
+		if (ctx->kernel_port[pid] && port_start(ctx, pid, 1, err, errlen) != 0)
 			return -1;
-		}
-		if (info.max_rx_queues < n_workers || info.max_tx_queues < n_workers) {
-			snprintf(err, errlen,
-				 "port %u (%s) allows %u rx / %u tx queues; %u workers need one "
-				 "each: use fewer lcores, or more queues (e.g. qpairs=N for "
-				 "net_af_packet, queues=N for net_tap)",
-				 pid, info.driver_name, info.max_rx_queues, info.max_tx_queues,
-				 n_workers);
+	for (uint16_t i = 0; i < ctx->n_ports; i++)
+		if (port_start(ctx, ctx->port_ids[i], n_workers, err, errlen) != 0)
 			return -1;
-		}
-		if (n_workers > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
-			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-			conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
-							   (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
-		}
-		rc = rte_eth_dev_configure(pid, (uint16_t)n_workers, (uint16_t)n_workers, &conf);
-		if (rc != 0) {
-			snprintf(err, errlen, "port %u: configure (%s)", pid, rte_strerror(-rc));
-			return -1;
-		}
-		uint16_t nrx = DP_RX_DESC, ntx = DP_TX_DESC;
-		rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
-		for (uint16_t q = 0; q < n_workers; q++) {
-			rc = rte_eth_rx_queue_setup(pid, q, nrx, rte_eth_dev_socket_id(pid), NULL,
-						    ctx->pool);
-			if (rc == 0)
-				rc = rte_eth_tx_queue_setup(pid, q, ntx,
-							    rte_eth_dev_socket_id(pid), NULL);
-			if (rc != 0) {
-				snprintf(err, errlen, "port %u: queue %u set-up (%s)", pid, q,
-					 rte_strerror(-rc));
-				return -1;
-			}
-		}
-		rc = rte_eth_dev_start(pid);
-		if (rc != 0) {
-			snprintf(err, errlen, "port %u: start (%s)", pid, rte_strerror(-rc));
-			return -1;
-		}
-		/* Our MAC may be overridden in the config, and we filter in software. */
-		rte_eth_promiscuous_enable(pid);
-		rte_eth_macaddr_get(pid, &mac);
-		memcpy(ctx->port_mac[pid], mac.addr_bytes, BF_ETH_ALEN);
-	}
 	ctx->n_workers = n_workers;
 	return 0;
 }
@@ -109,6 +122,23 @@ dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen)
 void
 dp_ports_close(struct dp_ctx *ctx)
 {
+	for (uint16_t pid = 0; pid < DP_MAX_PORTS; pid++) {
+		if (!ctx->kernel_port[pid])
+			continue;
+		rte_eth_dev_stop(pid);
+		rte_eth_dev_close(pid); /* the tap interface goes with it */
+		ctx->kernel_port[pid] = false;
+	}
+	for (uint16_t pid = 0; pid < DP_MAX_PORTS; pid++) {
+		void *m;
+		if (!ctx->exc[pid])
+			continue;
+		while (rte_ring_dequeue(ctx->exc[pid]->to_kernel, &m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(ctx->exc[pid]->to_kernel);
+		rte_free(ctx->exc[pid]);
+		ctx->exc[pid] = NULL;
+	}
 	for (uint16_t i = 0; i < ctx->n_ports; i++) {
 		rte_eth_dev_stop(ctx->port_ids[i]);
 		rte_eth_dev_close(ctx->port_ids[i]);

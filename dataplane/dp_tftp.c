@@ -480,7 +480,9 @@ finish(struct dp_worker *w, uint32_t idx)
 	sess_end(w, idx);
 }
 
-static void
+/* Returns false when the packet belongs to no transfer and should go to the
+ * kernel instead (the port has an exception path): a host socket may own it. */
+static bool
 handle_transfer(struct dp_worker *w, const struct bf_pkt *p, uint16_t port_id,
 		const struct dp_snap *snap)
 {
@@ -490,19 +492,21 @@ handle_transfer(struct dp_worker *w, const struct bf_pkt *p, uint16_t port_id,
 
 	if (!ref || t->s[ref - 1].addr.dst_ip != p->ip_src ||
 	    t->s[ref - 1].addr.dport != p->sport) {
+		if (w->ctx->exc[port_id])
+			return false;
 		/* Not a transfer of ours, or another host's packet: tell it, touch nothing. */
 		const struct dp_iface *ifc = &snap->iface[port_id];
 		struct bf_udp4_addr a;
 		BF_CNT(&w->ctr, tftp_unknown_tid);
 		bf_udp4_addr_reply(&a, p, ifc->mac, ifc->ip4);
 		send_error(w, port_id, &a, BF_TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
-		return;
+		return true;
 	}
 	uint32_t idx = ref - 1;
 	struct sess *s = &t->s[idx];
 	if (bf_tftp_parse_pkt(&tp, p->frame + p->pl_off, p->pl_len) != 0) {
 		BF_CNT(&w->ctr, drop_tftp_malformed);
-		return;
+		return true;
 	}
 	if (tp.opcode == BF_TFTP_ERROR) {
 		char ipb[16];
@@ -513,40 +517,40 @@ handle_transfer(struct dp_worker *w, const struct bf_pkt *p, uint16_t port_id,
 		       (int)(tp.error_msg_len > 80 ? 80 : tp.error_msg_len),
 		       tp.error_msg ? tp.error_msg : "");
 		sess_end(w, idx);
-		return;
+		return true;
 	}
 	if (tp.opcode != BF_TFTP_ACK) {
 		BF_CNT(&w->ctr, drop_tftp_malformed);
-		return;
+		return true;
 	}
 	BF_CNT(&w->ctr, tftp_ack_rx);
 	if (s->state == S_OACK) {
 		if (tp.block != 0) {
 			BF_CNT(&w->ctr, tftp_ack_future);
-			return;
+			return true;
 		}
 		s->state = S_DATA;
 		s->retries_left = s->max_retries;
 		fill_window(w, s, false);
 		timer_arm(t, idx, rte_rdtsc());
-		return;
+		return true;
 	}
 	/* Map the 16-bit block number to the absolute one within [acked, sent]. */
 	uint16_t delta = (uint16_t)((uint16_t)s->sent - tp.block);
 	if (delta > s->sent - s->acked) {
 		BF_CNT(&w->ctr, tftp_ack_future);
-		return;
+		return true;
 	}
 	uint64_t blk = s->sent - delta;
 	if (blk == s->acked) {
 		BF_CNT(&w->ctr, tftp_ack_dup);
-		return;
+		return true;
 	}
 	s->acked = blk;
 	s->retries_left = s->max_retries;
 	if (s->acked == s->nblocks) {
 		finish(w, idx);
-		return;
+		return true;
 	}
 	/* An ACK inside the window means the client lost what followed: resend from there. */
 	if (blk < s->sent) {
@@ -556,6 +560,7 @@ handle_transfer(struct dp_worker *w, const struct bf_pkt *p, uint16_t port_id,
 		fill_window(w, s, false);
 	}
 	timer_arm(t, idx, rte_rdtsc());
+	return true;
 }
 
 void
@@ -564,8 +569,8 @@ dp_tftp_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sna
 {
 	if (p->dport == BF_TFTP_PORT)
 		handle_request(ctx, w, snap, p, m->port);
-	else
-		handle_transfer(w, p, m->port, snap);
+	else if (!handle_transfer(w, p, m->port, snap) && dp_exc_up(w, snap, m, p->ethertype))
+		return;
 	rte_pktmbuf_free(m);
 }
 

@@ -85,7 +85,10 @@ dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore)
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "bf_steer%u", id);
 	w->steer = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
-	if (!w->log || !w->to_ctl || !w->from_ctl || !w->steer ||
+	snprintf(name, sizeof(name), "bf_fromkern%u", id);
+	w->from_kernel = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!w->log || !w->to_ctl || !w->from_ctl || !w->steer || !w->from_kernel ||
 	    getrandom(w->rng, sizeof(w->rng), 0) != sizeof(w->rng)) {
 		dp_worker_destroy(w);
 		return NULL;
@@ -114,6 +117,7 @@ dp_worker_destroy(struct dp_worker *w)
 	free_ring(w->to_ctl);
 	free_ring(w->from_ctl);
 	free_ring(w->steer);
+	free_ring(w->from_kernel);
 	for (unsigned p = 0; p < DP_MAX_PORTS; p++)
 		rte_pktmbuf_free_bulk(w->tx[p], w->n_tx[p]);
 	rte_free(w->log);
@@ -192,6 +196,10 @@ handle_udp(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 		return;
 	}
 	if (p->ip_dst != ifc->ip4) {
+		/* broadcast and multicast may interest the host; unicast elsewhere not */
+		if ((is_dhcp_dst(p, ifc, snap) || p->ip_dst >> 28 == 0xe) &&
+		    dp_exc_up(w, snap, m, p->ethertype))
+			return;
 		BF_CNT(&w->ctr, ignored_not_for_us);
 		rte_pktmbuf_free(m);
 		return;
@@ -216,8 +224,17 @@ handle_udp(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 		}
 		return;
 	}
+	if (dp_exc_up(w, snap, m, p->ethertype))
+		return;
 	BF_CNT(&w->ctr, ignored_udp_port);
 	rte_pktmbuf_free(m);
+}
+
+/* Classifier verdicts that are not errors: the frame may be the host's. */
+static bool
+for_the_host(enum bf_ctr reason)
+{
+	return reason == BF_CTR_ignored_ethertype || reason == BF_CTR_ignored_ip_proto;
 }
 
 void
@@ -242,6 +259,9 @@ dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *
 	cls = bf_pkt_classify(&p, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, flags);
 	const struct dp_iface *ifc = m->port < DP_MAX_PORTS ? &snap->iface[m->port] : NULL;
 	if (cls == BF_CLASS_DROP) {
+		if (for_the_host(p.reason) && ifc && ifc->configured && dst_mac_ok(&p, ifc) &&
+		    dp_exc_up(w, snap, m, p.ethertype))
+			return;
 		w->ctr.v[p.reason]++;
 		rte_pktmbuf_free(m);
 		return;
@@ -260,6 +280,8 @@ dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *
 			dp_tx_enqueue(w, m);
 			return;
 		}
+		if (dp_exc_up(w, snap, m, p.ethertype)) /* replies resolve the host's neighbours */
+			return;
 		BF_CNT(&w->ctr, ignored_arp);
 		break;
 	case BF_CLASS_ICMP4:
@@ -270,6 +292,8 @@ dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *
 			dp_tx_enqueue(w, m);
 			return;
 		}
+		if (dp_exc_up(w, snap, m, p.ethertype)) /* e.g. replies to the host's pings */
+			return;
 		BF_CNT(&w->ctr, ignored_icmp);
 		break;
 	case BF_CLASS_UDP4:
@@ -304,6 +328,11 @@ dp_worker_poll(struct dp_worker *w)
 	n = rte_ring_dequeue_burst(w->from_ctl, (void **)pkts, DP_BURST, NULL);
 	got += n;
 	BF_CNT_ADD(&w->ctr, dhcp4_tx, n);
+	for (unsigned k = 0; k < n; k++)
+		dp_tx_enqueue(w, pkts[k]);
+	/* what the host's kernel sends through our port (exception thread) */
+	n = rte_ring_dequeue_burst(w->from_kernel, (void **)pkts, DP_BURST, NULL);
+	got += n;
 	for (unsigned k = 0; k < n; k++)
 		dp_tx_enqueue(w, pkts[k]);
 	/* timers, then tx */

@@ -66,6 +66,10 @@ BF_CID_IP=${BF_CID_IP:-10.77.0.6}
 BF_UUID_HOST=${BF_UUID_HOST:-00112233445566778899aabbccddeeff}
 BF_UUID_IP=${BF_UUID_IP:-10.77.0.7}
 BF_LEASE_STORE=${BF_LEASE_STORE:-}	# bootfarmd dhcp4.lease_store (LMDB dir); empty: none
+# The exception path: the kernel interface bootfarmd creates in S for port 0
+# (empty: none), and the built-in HTTP server's listen list (YAML flow items).
+BF_KERNEL_IF=${BF_KERNEL_IF:-}
+BF_HTTP_LISTEN=${BF_HTTP_LISTEN:-}
 # Boot rules, first match wins: UEFI HTTP Boot (arch 16 with option 60
 # "HTTPClient...": a URL, no image), iPXE clients, then UEFI x64 (arch 7, 9),
 # then everything else (BIOS).
@@ -427,6 +431,14 @@ bf_write_bootfarmd_config() {
 		interfaces:
 		  - port: 0
 		    ipv4: $BF_SERVER_IP/$BF_PREFIX
+		EOF
+		if [[ -n ${BF_KERNEL_IF:-} ]]; then
+			echo "    kernel: $BF_KERNEL_IF"
+		fi
+		if [[ -n ${BF_HTTP_LISTEN:-} ]]; then
+			printf 'http:\n  listen: [ %s ]\n' "$BF_HTTP_LISTEN"
+		fi
+		cat <<-EOF
 		dhcp4:
 		  lease_time: $BF_LEASE
 		EOF
@@ -576,6 +588,16 @@ bf_server_start() {
 	bf_default_images
 	case $SERVER in
 	bootfarmd)
+		if [[ -n $BF_KERNEL_IF ]]; then
+			# af_packet reads the veth while S's kernel still owns it: once the
+			# exception tap gives that stack the server address, it would also
+			# answer what arrives on the veth (weak host model). Strict reverse
+			# path filtering drops it there (the clients' routes point at the
+			# tap), and no ARP on the veth; AF_PACKET still sees every frame.
+			ip netns exec "$BF_NS_S" sysctl -qw net.ipv4.conf.all.rp_filter=1 \
+				"net.ipv4.conf.$BF_IF_S.rp_filter=1"
+			ip -n "$BF_NS_S" link set "$BF_IF_S" arp off
+		fi
 		cfg=$BF_RUN/bootfarmd.yaml
 		bf_write_bootfarmd_config "$cfg"
 		rm -f "$BF_STATS"
