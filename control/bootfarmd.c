@@ -20,6 +20,7 @@
 #include <urcu-qsbr.h>
 
 #include "ctl.h"
+#include "ctl_http.h"
 #include "ctl_kif.h"
 #include "ctl_loop.h"
 #include "ctl_store.h"
@@ -68,6 +69,12 @@ check_config(const char *path)
 	       path, conf->n_ifaces, conf->n_subnets, hosts, conf->n_rules, conf->n_images);
 	ctl_conf_free(conf);
 	return 0;
+}
+
+static const struct ctl_conf *
+snap_conf(const struct dp_snap *s)
+{
+	return ((const struct ctl_snapdata *)s->ctl)->conf;
 }
 
 static void *
@@ -258,6 +265,11 @@ main(int argc, char **argv)
 	CTL_LOG(NOTICE, "config %s published as generation %llu (%u images)", config,
 		(unsigned long long)snap->generation, snap->n_images);
 
+	/* After the kernel interfaces have their addresses: HTTP binds to them. */
+	if (ctl_http_start(&g_dp, &snap_conf(snap)->http, err, sizeof(err)) != 0) {
+		CTL_LOG(ERR, "%s", err);
+		goto out_snap;
+	}
 	if (ctl_telemetry_init(&c) != 0)
 		CTL_LOG(WARNING, "telemetry: /bootfarm/ commands not registered");
 	signal(SIGINT, on_signal);
@@ -295,6 +307,7 @@ main(int argc, char **argv)
 	CTL_LOG(NOTICE, "stopped");
 	rc = 0;
 out_snap:
+	ctl_http_stop();
 	if (g_dp.rendered) {
 		rcu_register_thread(); /* clearing the table is an RCU update */
 		dp_rendered_free(g_dp.rendered);

@@ -18,6 +18,7 @@
 #include <urcu-qsbr.h>
 
 #include "ctl.h"
+#include "ctl_http.h"
 #include "ctl_loop.h"
 #include "ctl_store.h"
 
@@ -42,6 +43,7 @@ ctl_sum_counters(const struct ctl *c, struct bf_counters *sum)
 	*sum = c->ctr;
 	for (unsigned k = 0; k < BF_CTR__COUNT; k++)
 		sum->v[k] += __atomic_load_n(&c->dp->exc_ctr.v[k], __ATOMIC_RELAXED);
+	ctl_http_counters(sum);
 	for (unsigned i = 0; i < c->dp->n_workers; i++) {
 		const struct dp_worker *w = c->dp->workers[i];
 		for (unsigned k = 0; k < BF_CTR__COUNT; k++)
