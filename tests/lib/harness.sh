@@ -390,6 +390,7 @@ bf_in_c() { ip netns exec "$BF_NS_C" "$@"; }
 # root so both servers and cmp see the same bytes).
 bf_image_file() {
 	local name=$1 src=$2 dst=$BF_TFTPROOT/$1
+	mkdir -p "$(dirname "$dst")"
 	if [[ $src != "$dst" ]]; then
 		cp -- "$src" "$dst"
 	fi
@@ -401,6 +402,7 @@ bf_image_file() {
 # (`content:`); also written to the TFTP root for dnsmasq and for comparison.
 bf_image_inline() {
 	local name=$1 dst=$BF_TFTPROOT/$1
+	mkdir -p "$(dirname "$dst")"
 	printf '%s' "$2" >"$dst"
 	chmod 644 "$dst"
 	BF_IMAGES+=("$name|inline|$dst")
@@ -573,7 +575,8 @@ bf_have_image() {
 # placeholders for the rest unless the test provided the real NBP.
 bf_default_images() {
 	local f
-	bf_have_image "$BF_BOOT_IPXE" || bf_default_boot_ipxe
+	# a URL boot file (http://...) is served by whatever the URL names
+	[[ $BF_BOOT_IPXE == *://* ]] || bf_have_image "$BF_BOOT_IPXE" || bf_default_boot_ipxe
 	for f in "$BF_BOOT_EFI" "$BF_BOOT_BIOS"; do
 		if ! bf_have_image "$f"; then
 			bf_make_random "$BF_RUN/placeholder" 4096
