@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "bf_net.h"
 #include "ctl_conf.h"
@@ -143,6 +144,22 @@ Test(conf, full_every_field)
 
 	cr_assert_eq(c->n_ifaces, 2);
 	cr_expect_eq(c->ifaces[0].port, 3);
+	cr_expect_str_eq(c->ifaces[0].kernel, "bf-3.k");
+	cr_expect_str_eq(c->ifaces[1].kernel, "");
+	cr_expect_eq(c->exception.rate, 5000);
+	cr_expect_eq(c->exception.burst, 64);
+	cr_expect_eq(c->exception.n_ethertypes, 3);
+	cr_expect_eq(c->exception.ethertypes[2], 0x88cc);
+	cr_assert_eq(c->http.n_listen, 3);
+	cr_expect_eq(c->http.listen[0].family, AF_INET);
+	cr_expect_eq(c->http.listen[0].port, 8080);
+	cr_expect_eq(memcmp(c->http.listen[0].addr, "\x0a\x01\x00\x01", 4), 0);
+	cr_expect_eq(c->http.listen[1].family, AF_INET6);
+	cr_expect_eq(c->http.listen[1].addr[0], 0xfd);
+	cr_expect_eq(c->http.listen[1].addr[15], 1);
+	cr_expect_eq(c->http.listen[2].port, 81);
+	cr_expect_eq(c->http.max_connections, 10);
+	cr_expect_eq(c->http.timeout_s, 5);
 	cr_expect_eq(c->ifaces[0].ip4, ip("10.1.0.1"));
 	cr_expect_eq(c->ifaces[0].prefix4, 16);
 	cr_expect(c->ifaces[0].has_mac);
@@ -240,6 +257,14 @@ Test(conf, full_every_field)
 Test(conf, minimal_defaults)
 {
 	struct ctl_conf *c = load_ok(CONF_DIR "minimal.yaml");
+	cr_expect_eq(c->exception.rate, 100000);
+	cr_expect_eq(c->exception.burst, 2048);
+	cr_expect_eq(c->exception.n_ethertypes, 3);
+	cr_expect_eq(c->exception.ethertypes[2], 0x86dd);
+	cr_expect_eq(c->http.n_listen, 0);
+	cr_expect_eq(c->http.max_connections, 1024);
+	cr_expect_eq(c->http.timeout_s, 30);
+	cr_expect_str_eq(c->ifaces[0].kernel, "");
 
 	cr_assert_eq(c->n_ifaces, 1);
 	cr_expect_not(c->ifaces[0].has_mac);
@@ -307,6 +332,12 @@ static const struct bad_case {
     {"bad-router-both.yaml", "8:7: use either 'router' or 'routers', not both"},
     {"bad-mac.yaml", "4:10: invalid unicast MAC address '01:00:5e:00:00:01'"},
     {"bad-hostname.yaml", "8:17: invalid host name 'bad_name'"},
+    {"bad-kernel-name.yaml", "4:13: invalid kernel interface name 'bf/0'"},
+    {"bad-kernel-dup.yaml", "7:13: kernel interface 'bf0' already used by interfaces[0]"},
+    {"bad-ethertype.yaml", "6:26: invalid ethertype '0x8100'"},
+    {"bad-exc-rate.yaml", "5:9: 'rate' must be between 1 and 100000000, got 0"},
+    {"bad-http-listen.yaml", "5:31: invalid listen address '[fd00::1]80'"},
+    {"bad-http-dup.yaml", "7:7: listen address '[fd00:0::1]:80' given twice"},
 };
 
 Test(conf, bad_files)
