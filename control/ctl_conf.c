@@ -62,6 +62,8 @@ struct y_iface {
 	char *mac;
 	uint64_t *mtu;
 	char *kernel;
+	char **ipv6;
+	unsigned ipv6_count;
 };
 
 struct y_host {
@@ -196,6 +198,7 @@ static const cyaml_schema_field_t y_iface_fields[] = {
     CYAML_FIELD_STRING_PTR("mac", PTR | OPT, struct y_iface, mac, 0, STR_TOKEN),
     CYAML_FIELD_UINT_PTR("mtu", OPT, struct y_iface, mtu),
     CYAML_FIELD_STRING_PTR("kernel", PTR | OPT, struct y_iface, kernel, 1, 15),
+    CYAML_FIELD_SEQUENCE("ipv6", PTR | OPT, struct y_iface, ipv6, &y_token, 0, CTL_MAX_IP6),
     CYAML_FIELD_END,
 };
 
@@ -1101,6 +1104,38 @@ ip_at(struct ld *ld, const char *path, const char *s, uint32_t *ip)
 	return 0;
 }
 
+/* "ADDR/PREFIX" for IPv6; prefix 1..128. */
+static int
+cidr6_parse(const char *s, uint8_t addr[16], uint8_t *prefix)
+{
+	const char *slash = strchr(s, '/');
+	char host[INET6_ADDRSTRLEN];
+	char *end;
+	unsigned long p;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(host) || !isdigit((unsigned char)slash[1]))
+		return -1;
+	memcpy(host, s, (size_t)(slash - s));
+	host[slash - s] = '\0';
+	p = strtoul(slash + 1, &end, 10);
+	if (*end || p < 1 || p > 128 || (slash[1] == '0' && slash[2]))
+		return -1;
+	*prefix = (uint8_t)p;
+	return inet_pton(AF_INET6, host, addr) == 1 ? 0 : -1;
+}
+
+/* Unicast, not ::, ::1, link-local (derived from the MAC) or IPv4-mapped. */
+static bool
+ip6_usable(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || !memcmp(a, mapped, 12))
+		return false;
+	return memcmp(a, zero, 15) != 0 || a[15] > 1;
+}
+
 /* A Linux interface name we create: no '/', ':', spaces or "." / "..". */
 static bool
 ifname_ok(const char *s)
@@ -1160,6 +1195,17 @@ conv_ifaces(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		if (num(ld, pathf(ld, "interfaces[%zu].mtu", i), yi->mtu, 1500, 576, 9000, &v))
 			goto fail;
 		ci->mtu = (uint16_t)v;
+		for (unsigned k = 0; yi->ipv6 && k < yi->ipv6_count; k++) {
+			if (cidr6_parse(yi->ipv6[k], ci->ip6[k].addr, &ci->ip6[k].prefix) ||
+			    !ip6_usable(ci->ip6[k].addr)) {
+				fail_node(ld, pathf(ld, "interfaces[%zu].ipv6[%u]", i, k), false,
+					  "invalid value for 'ipv6': expected a unicast "
+					  "address/prefix (like fd00:99::1/64), got '%s'",
+					  shows(ld, yi->ipv6[k]));
+				goto fail;
+			}
+			ci->n_ip6++;
+		}
 		if (yi->kernel) {
 			if (!ifname_ok(yi->kernel)) {
 				fail_node(ld, pathf(ld, "interfaces[%zu].kernel", i), false,

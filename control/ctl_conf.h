@@ -17,6 +17,8 @@
 #define CTL_MAX_ADDRS 8		/* routers, DNS, NTP servers per subnet */
 #define CTL_MAX_ARCH 16
 
+#define CTL_MAX_IP6 4
+
 struct ctl_conf_iface {
 	uint16_t port;		/* DPDK port id */
 	bool has_mac;
@@ -25,6 +27,11 @@ struct ctl_conf_iface {
 	uint8_t prefix4;	/* its prefix length */
 	uint16_t mtu;		/* default 1500 */
 	char kernel[16];	/* exception path: kernel interface name, empty: none */
+	uint8_t n_ip6;		/* global/ULA addresses (the link-local comes from the MAC) */
+	struct {
+		uint8_t addr[16];
+		uint8_t prefix;
+	} ip6[CTL_MAX_IP6];
 };
 
 struct ctl_conf_range {

@@ -210,6 +210,24 @@ fail:
 	return NULL;
 }
 
+/* Kernel interfaces and HTTP listen sockets are made at start: say so when a
+ * reload asks for others, rather than let the operator think they changed. */
+static void
+warn_start_only(const struct ctl_conf *was, const struct ctl_conf *now)
+{
+	bool same = was->n_ifaces == now->n_ifaces && was->http.n_listen == now->http.n_listen;
+
+	for (size_t i = 0; same && i < now->n_ifaces; i++)
+		same = strcmp(was->ifaces[i].kernel, now->ifaces[i].kernel) == 0 &&
+		       was->ifaces[i].n_ip6 == now->ifaces[i].n_ip6 &&
+		       !memcmp(was->ifaces[i].ip6, now->ifaces[i].ip6, sizeof(now->ifaces[i].ip6));
+	for (size_t i = 0; same && i < now->http.n_listen; i++)
+		same = strcmp(was->http.listen[i].text, now->http.listen[i].text) == 0;
+	if (!same)
+		CTL_LOG(WARNING, "interfaces[].kernel, interfaces[].ipv6 on the kernel side and "
+				 "http.listen changed: they take effect at the next start");
+}
+
 int
 ctl_reload(struct ctl *c, const char *path)
 {
@@ -229,6 +247,8 @@ ctl_reload(struct ctl *c, const char *path)
 			(unsigned long long)(cur ? cur->generation : 0), err);
 		return -1;
 	}
+	if (cur)
+		warn_start_only(((const struct ctl_snapdata *)cur->ctl)->conf, conf);
 	struct dp_snap *old = rcu_xchg_pointer(&c->dp->snap, s);
 	synchronize_rcu(); /* every worker has passed a quiescent state: old is unreachable */
 	dp_snap_free(old);

@@ -26,9 +26,8 @@ bf_default_boot_ipxe
 bf_topo_bridge
 bf_server_start
 
-qemu_log=$BF_RUN/qemu.log
 start=$SECONDS
-bf_qemu_start "$qemu_log" -accel tcg -m 256 -display none -boot n \
+bf_qemu_start "$BF_RUN/qemu.log" -accel tcg -m 256 -display none -boot n \
 	-netdev "tap,id=n0,ifname=$BF_TAP,script=no,downscript=no" \
 	-device "virtio-net-pci,netdev=n0,mac=$MAC" -monitor none
 
@@ -36,9 +35,7 @@ bf_qemu_start "$qemu_log" -accel tcg -m 256 -display none -boot n \
 # shellcheck disable=SC2317 # called through bf_wait_for
 stage2_done() {
 	bf_log_tftp_sent "$STAGE2" && return 0
-	kill -0 "$BF_QEMU_PID" 2>/dev/null || { echo "qemu exited:"; cat "$qemu_log"; return "$BF_ABORT"; }
-	bf_server_alive || { echo "$SERVER died"; return "$BF_ABORT"; }
-	return 1
+	bf_qemu_guard
 }
 rc=0
 bf_wait_for "$TIMEOUT" stage2_done || rc=$?

@@ -46,9 +46,7 @@ bf_qemu_start "$BF_RUN/qemu.log" -accel tcg -m 256 -display none -boot n -no-reb
 # shellcheck disable=SC2317 # called through bf_wait_for
 init_ran() {
 	grep -q 'bootfarm-initrd: init running on Linux.*bootfarm=ok' "$serial" && return 0
-	bf_server_alive || { echo "$SERVER died"; return "$BF_ABORT"; }
-	kill -0 "$BF_QEMU_PID" 2>/dev/null || { echo "qemu exited early"; return "$BF_ABORT"; }
-	return 1
+	bf_qemu_guard
 }
 rc=0
 bf_wait_for "$TIMEOUT" init_ran || rc=$?

@@ -15,9 +15,7 @@ BF_SRCDIR=${BF_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 bf_init test_ovmf_http4
 bf_require_tools qemu-system-x86_64 apt-get dpkg-deb ss sysctl
 [[ $SERVER == bootfarmd ]] || bf_skip "the HTTP server and exception path are bootfarmd's"
-OVMF_CODE=${BF_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
-OVMF_VARS=${BF_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
-[[ -r $OVMF_CODE && -r $OVMF_VARS ]] || bf_skip "OVMF firmware missing (apt-get install ovmf)"
+[[ -r ${BF_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd} && -r ${BF_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd} ]] || bf_skip "OVMF firmware missing (apt-get install ovmf)"
 
 MAC=${BF_QEMU_MAC:-52:54:00:12:34:5a}
 STAGE2=$(bf_stage2_name "$MAC")
@@ -37,32 +35,22 @@ bf_topo_bridge
 bf_server_start
 
 serial=$BF_RUN/serial.log
-vars=$BF_RUN/OVMF_VARS.fd
-cp "$OVMF_VARS" "$vars"
-: >"$serial"
 start=$SECONDS
-bf_qemu_start "$BF_RUN/qemu.log" -accel tcg -m 512 -display none -machine q35 \
-	-drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
-	-drive "if=pflash,format=raw,file=$vars" -boot n \
+bf_ovmf_start "$serial" \
 	-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n \
-	-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n \
-	-netdev "tap,id=n0,ifname=$BF_TAP,script=no,downscript=no" \
-	-device "virtio-net-pci,netdev=n0,mac=$MAC,romfile=" \
-	-serial "file:$serial" -monitor none
+	-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n
 
 # shellcheck disable=SC2317 # called through bf_wait_for
 stage2_done() {
 	grep -Eq "http: GET $STAGE2 200" "$BF_SERVER_LOG" && return 0
-	kill -0 "$BF_QEMU_PID" 2>/dev/null || { echo "qemu exited:"; cat "$BF_RUN/qemu.log"; return "$BF_ABORT"; }
-	bf_server_alive || { echo "$SERVER died"; return "$BF_ABORT"; }
-	return 1
+	bf_qemu_guard
 }
 rc=0
 bf_wait_for "$TIMEOUT" stage2_done || rc=$?
 elapsed=$((SECONDS - start))
 
 clean=$BF_RUN/serial.txt
-sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r/\n/g' "$serial" | grep -v '^[[:space:]]*$' >"$clean" || true
+bf_serial_text "$serial" "$clean"
 echo "relevant serial.log lines:"
 grep -E -i 'HTTP|Station IP|URI|File Size|Download|iPXE|stage2|error' "$clean" |
 	grep -v 'Downloading\.\.\.[0-9]' | sed 's/^/  /' | head -n 30 || true

@@ -12,9 +12,7 @@ BF_SRCDIR=${BF_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 bf_init test_ovmf_pxe4
 bf_require_tools qemu-system-x86_64 apt-get dpkg-deb ss sysctl
-OVMF_CODE=${BF_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
-OVMF_VARS=${BF_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
-[[ -r $OVMF_CODE && -r $OVMF_VARS ]] || bf_skip "OVMF firmware missing (apt-get install ovmf)"
+[[ -r ${BF_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd} && -r ${BF_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd} ]] || bf_skip "OVMF firmware missing (apt-get install ovmf)"
 
 MAC=${BF_QEMU_MAC:-52:54:00:12:34:57}
 STAGE2=$(bf_stage2_name "$MAC")
@@ -26,23 +24,13 @@ bf_topo_bridge
 bf_server_start
 
 serial=$BF_RUN/serial.log
-vars=$BF_RUN/OVMF_VARS.fd
-cp "$OVMF_VARS" "$vars"	# a private, writable copy: boot order changes stay here
-: >"$serial"
 start=$SECONDS
-bf_qemu_start "$BF_RUN/qemu.log" -accel tcg -m 512 -display none -machine q35 \
-	-drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
-	-drive "if=pflash,format=raw,file=$vars" -boot n \
-	-netdev "tap,id=n0,ifname=$BF_TAP,script=no,downscript=no" \
-	-device "virtio-net-pci,netdev=n0,mac=$MAC,romfile=" \
-	-serial "file:$serial" -monitor none
+bf_ovmf_start "$serial"
 
 # shellcheck disable=SC2317 # called through bf_wait_for
 stage2_done() {
 	bf_log_tftp_sent "$STAGE2" && return 0
-	kill -0 "$BF_QEMU_PID" 2>/dev/null || { echo "qemu exited:"; cat "$BF_RUN/qemu.log"; return "$BF_ABORT"; }
-	bf_server_alive || { echo "$SERVER died"; return "$BF_ABORT"; }
-	return 1
+	bf_qemu_guard
 }
 rc=0
 bf_wait_for "$TIMEOUT" stage2_done || rc=$?
@@ -50,7 +38,7 @@ elapsed=$((SECONDS - start))
 
 # Serial output has CRs and ANSI sequences; strip them for matching/printing.
 clean=$BF_RUN/serial.txt
-sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r/\n/g' "$serial" | grep -v '^[[:space:]]*$' >"$clean" || true
+bf_serial_text "$serial" "$clean"
 echo "relevant serial.log lines:"
 grep -E -i 'PXE|Station IP|NBP|iPXE|DHCP|stage2|tftp|error' "$clean" | sed 's/^/  /' | head -n 30 || true
 

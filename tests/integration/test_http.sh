@@ -29,18 +29,7 @@ bf_topo_veth
 # IPv6 on both sides: the host's stack (tap) holds fd00:77::1.
 ip netns exec "$BF_NS_C" sysctl -qw "net.ipv6.conf.$BF_IF_C.disable_ipv6=0"
 BF_HTTP_LISTEN="\"$S:80\", \"[fd00:77::1]:8080\""
-# The v6 address must exist on the tap before bootfarmd binds it: add it as
-# soon as the tap appears (bootfarmd creates it), nodad so it is usable at once.
-(
-	for _ in $(seq 1 100); do
-		if ip -n "$BF_NS_S" link show dev "$BF_KERNEL_IF" >/dev/null 2>&1; then
-			ip -n "$BF_NS_S" -6 addr add fd00:77::1/64 dev "$BF_KERNEL_IF" nodad && exit 0
-		fi
-		sleep 0.05
-	done
-) &
-bf_track $!
-BF_SERVER_ARGS=""
+BF_SERVER_IP6=fd00:77::1/64	# bootfarmd gives it to the tap (the host's stack)
 bf_server_start
 U=http://$S
 get() { bf_in_c curl -s --max-time 30 "$@"; }

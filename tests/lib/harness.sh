@@ -69,6 +69,7 @@ BF_LEASE_STORE=${BF_LEASE_STORE:-}	# bootfarmd dhcp4.lease_store (LMDB dir); emp
 # The exception path: the kernel interface bootfarmd creates in S for port 0
 # (empty: none), and the built-in HTTP server's listen list (YAML flow items).
 BF_KERNEL_IF=${BF_KERNEL_IF:-}
+BF_SERVER_IP6=${BF_SERVER_IP6:-}	# interfaces[0].ipv6 (ADDR/PREFIX); empty: none
 BF_HTTP_LISTEN=${BF_HTTP_LISTEN:-}
 # Boot rules, first match wins: UEFI HTTP Boot (arch 16 with option 60
 # "HTTPClient...": a URL, no image), iPXE clients, then UEFI x64 (arch 7, 9),
@@ -436,6 +437,9 @@ bf_write_bootfarmd_config() {
 		EOF
 		if [[ -n ${BF_KERNEL_IF:-} ]]; then
 			echo "    kernel: $BF_KERNEL_IF"
+		fi
+		if [[ -n ${BF_SERVER_IP6:-} ]]; then
+			echo "    ipv6: [ \"$BF_SERVER_IP6\" ]"
 		fi
 		if [[ -n ${BF_HTTP_LISTEN:-} ]]; then
 			printf 'http:\n  listen: [ %s ]\n' "$BF_HTTP_LISTEN"
@@ -843,6 +847,35 @@ bf_qemu_stop() {
 }
 
 # NBP paths from fetch-nbp.sh ("NAME PATH" lines): bf_nbp NAME.
+# bf_ovmf_start SERIAL [QEMU ARGS...]: q35 + OVMF (a private copy of its
+# variables), the virtio NIC on BF_TAP with MAC and no option ROM (EDK2's own
+# network stack), serial to SERIAL; extra args go to QEMU.
+bf_ovmf_start() {
+	local serial=$1 vars=$BF_RUN/OVMF_VARS.fd
+	shift
+	cp "${BF_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$vars"
+	: >"$serial"
+	bf_qemu_start "$BF_RUN/qemu.log" -accel tcg -m 512 -display none -machine q35 \
+		-drive "if=pflash,format=raw,readonly=on,file=${BF_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}" \
+		-drive "if=pflash,format=raw,file=$vars" -boot n \
+		-netdev "tap,id=n0,ifname=$BF_TAP,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=n0,mac=$MAC,romfile=" \
+		-serial "file:$serial" -monitor none "$@"
+}
+
+# bf_serial_text SERIAL OUT: firmware serial output without ANSI sequences,
+# CRs and blank lines, for matching and printing.
+bf_serial_text() {
+	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r/\n/g' "$1" | grep -v '^[[:space:]]*$' >"$2" || true
+}
+
+# A QEMU wait-loop guard: non-zero (BF_ABORT) when QEMU or the server died.
+bf_qemu_guard() {
+	kill -0 "$BF_QEMU_PID" 2>/dev/null || { echo "qemu exited:"; cat "$BF_RUN/qemu.log"; return "$BF_ABORT"; }
+	bf_server_alive || { echo "$SERVER died"; return "$BF_ABORT"; }
+	return 1
+}
+
 bf_nbp_fetch() {
 	BF_NBP_LIST=$BF_RUN/nbp.list
 	"$BF_SRCDIR/tests/e2e/fetch-nbp.sh" >"$BF_NBP_LIST" || bf_die "fetch-nbp.sh failed"

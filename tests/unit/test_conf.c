@@ -146,6 +146,14 @@ Test(conf, full_every_field)
 	cr_expect_eq(c->ifaces[0].port, 3);
 	cr_expect_str_eq(c->ifaces[0].kernel, "bf-3.k");
 	cr_expect_str_eq(c->ifaces[1].kernel, "");
+	cr_assert_eq(c->ifaces[0].n_ip6, 2);
+	cr_expect_eq(c->ifaces[0].ip6[0].addr[0], 0xfd);
+	cr_expect_eq(c->ifaces[0].ip6[0].addr[15], 1);
+	cr_expect_eq(c->ifaces[0].ip6[0].prefix, 64);
+	cr_expect_eq(c->ifaces[0].ip6[1].addr[1], 0x01);
+	cr_expect_eq(c->ifaces[0].ip6[1].addr[15], 5);
+	cr_expect_eq(c->ifaces[0].ip6[1].prefix, 48);
+	cr_expect_eq(c->ifaces[1].n_ip6, 0);
 	cr_expect_eq(c->exception.rate, 5000);
 	cr_expect_eq(c->exception.burst, 64);
 	cr_expect_eq(c->exception.n_ethertypes, 3);
@@ -332,6 +340,7 @@ static const struct bad_case {
     {"bad-router-both.yaml", "8:7: use either 'router' or 'routers', not both"},
     {"bad-mac.yaml", "4:10: invalid unicast MAC address '01:00:5e:00:00:01'"},
     {"bad-hostname.yaml", "8:17: invalid host name 'bad_name'"},
+    {"bad-ipv6.yaml", "4:28: invalid value for 'ipv6': expected a unicast address/prefix"},
     {"bad-kernel-name.yaml", "4:13: invalid kernel interface name 'bf/0'"},
     {"bad-kernel-dup.yaml", "7:13: kernel interface 'bf0' already used by interfaces[0]"},
     {"bad-ethertype.yaml", "6:26: invalid ethertype '0x8100'"},
