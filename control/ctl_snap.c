@@ -15,6 +15,7 @@
 #include <urcu-qsbr.h>
 
 #include "ctl.h"
+#include "shared/bf_nd.h"
 
 /* Largest TFTP block in one mbuf of the default data room (2048 bytes) with
  * Ethernet + VLAN + IPv4 + UDP + TFTP headers. */
@@ -124,6 +125,10 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 		ifc->ip4 = ci->ip4;
 		ifc->prefix4 = ci->prefix4;
 		ifc->mtu = ci->mtu ? ci->mtu : 1500;
+		bf_ip6_ll_eui64(ifc->ip6[0], ifc->mac);
+		ifc->n_ip6 = ci->n_ip6;
+		for (unsigned k = 0; k < ci->n_ip6 && k < DP_MAX_IP6; k++)
+			memcpy(ifc->ip6[1 + k], ci->ip6[k].addr, 16);
 		uint32_t b = ifc->mtu - 20 - 8 - 4; /* never fragment a DATA packet */
 		ifc->max_blksize = (uint16_t)(b < DP_MBUF_BLKSIZE ? b : DP_MBUF_BLKSIZE);
 	}

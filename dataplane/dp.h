@@ -42,6 +42,8 @@ struct dp_image {
 	uint64_t refcnt;	/* atomic: __atomic builtins */
 };
 
+#define DP_MAX_IP6 4
+
 struct dp_iface {
 	bool configured;
 	uint8_t mac[BF_ETH_ALEN];
@@ -49,6 +51,9 @@ struct dp_iface {
 	uint8_t prefix4;
 	uint16_t mtu;
 	uint16_t max_blksize;	/* largest TFTP block that fits one unfragmented frame */
+	/* IPv6: the data path answers ND and echo only when addresses are configured */
+	uint8_t n_ip6;			/* configured addresses (0: IPv6 is not ours) */
+	uint8_t ip6[1 + DP_MAX_IP6][16];	/* [0] link-local (EUI-64 of mac), then configured */
 };
 
 struct dp_tftp_params {
@@ -125,6 +130,7 @@ struct dp_worker {
 	struct dp_logring *log;
 	/* Gauges the control thread reads (plain stores, single writer). */
 	volatile uint64_t g_sessions;
+	uint64_t announced_gen;		/* worker 0: snapshot generation announced (IPv6) */
 } __rte_cache_aligned;
 
 /*
@@ -199,6 +205,22 @@ unsigned dp_exc_poll(struct dp_ctx *ctx);
 /* Its loop (until ctx->quit), sleeping when idle. */
 void *dp_exc_thread(void *arg);
 bool dp_exc_any(const struct dp_ctx *ctx);
+
+/*
+ * IPv6 (dp_ip6.c): an IPv6 frame for this port. Answers Neighbor Solicitations
+ * and echo for our addresses, notices others claiming them, answers MLD
+ * queries. Returns true when it took m; false leaves m to the caller (the
+ * exception path, or ignored).
+ */
+bool dp_ip6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m,
+		  const struct dp_iface *ifc);
+/* Worker 0, when a new snapshot appears: MLD report and DAD probes per port. */
+void dp_ip6_announce(struct dp_worker *w, const struct dp_snap *snap);
+/* Is addr one of the interface's IPv6 addresses (link-local included)? */
+bool dp_ip6_is_ours(const struct dp_iface *ifc, const uint8_t addr[16]);
+/* An MLDv2 report of the interface's groups, in a new mbuf (NULL: none or no mbuf). */
+struct rte_mbuf *dp_ip6_mld_report(struct rte_mempool *pool, uint16_t port,
+				   const struct dp_iface *ifc);
 
 /* Queue a frame for tx on its m->port; takes ownership. */
 void dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m);

@@ -259,6 +259,9 @@ dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *
 	cls = bf_pkt_classify(&p, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, flags);
 	const struct dp_iface *ifc = m->port < DP_MAX_PORTS ? &snap->iface[m->port] : NULL;
 	if (cls == BF_CLASS_DROP) {
+		if (p.reason == BF_CTR_ignored_ethertype && p.ethertype == BF_ETHERTYPE_IPV6 && ifc &&
+		    ifc->configured && dst_mac_ok(&p, ifc) && dp_ip6_input(w, snap, m, ifc))
+			return;
 		if (for_the_host(p.reason) && ifc && ifc->configured && dst_mac_ok(&p, ifc) &&
 		    dp_exc_up(w, snap, m, p.ethertype))
 			return;
@@ -335,6 +338,10 @@ dp_worker_poll(struct dp_worker *w)
 	got += n;
 	for (unsigned k = 0; k < n; k++)
 		dp_tx_enqueue(w, pkts[k]);
+	if (w->id == 0 && snap->generation != w->announced_gen) {
+		w->announced_gen = snap->generation;
+		dp_ip6_announce(w, snap);
+	}
 	/* timers, then tx */
 	dp_tftp_timers(ctx, w, rte_rdtsc());
 	dp_tx_flush(w, ctx);
