@@ -232,6 +232,10 @@ void dp_tftp_fini(struct dp_worker *w);
 /* A UDP frame for port 69 or a worker-owned transfer port. Takes ownership of m. */
 void dp_tftp_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 		   struct rte_mbuf *m, const struct bf_pkt *p);
+/* The same for UDP over IPv6 (shared/bf_nd.h's classifier result). */
+struct bf_ip6_pkt;
+void dp_tftp_input6(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+		    struct rte_mbuf *m, const struct bf_ip6_pkt *p);
 /* Run expired retransmission timers. */
 void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
 /* The worker that owns TFTP transfer port tid. */

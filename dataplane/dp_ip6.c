@@ -167,6 +167,36 @@ icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct bf_ip6_pkt *p,
 	return true;
 }
 
+/* TFTP over IPv6: port 69 and transfer ports, owned as over IPv4 (tid % workers). */
+static bool
+udp6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m,
+	   const struct bf_ip6_pkt *p, const struct dp_iface *ifc)
+{
+	struct dp_ctx *ctx = w->ctx;
+
+	if (!dp_ip6_is_ours(ifc, p->dst))
+		return false;
+	if (p->dport == BF_TFTP_PORT) {
+		dp_tftp_input6(ctx, w, snap, m, p);
+		return true;
+	}
+	if (p->dport < 1024)
+		return false;
+	unsigned owner = dp_tftp_owner(ctx, p->dport);
+	if (owner == w->id) {
+		dp_tftp_input6(ctx, w, snap, m, p);
+		return true;
+	}
+	m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_GOOD; /* verified here */
+	if (rte_ring_enqueue(ctx->workers[owner]->steer, m) != 0) {
+		BF_CNT(&w->ctr, drop_tftp_steer_full);
+		rte_pktmbuf_free(m);
+	} else {
+		BF_CNT(&w->ctr, tftp_steer);
+	}
+	return true;
+}
+
 bool
 dp_ip6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m,
 	     const struct dp_iface *ifc)
@@ -175,7 +205,6 @@ dp_ip6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m
 	unsigned flags = 0;
 	enum bf_ip6_class cls;
 
-	(void)snap;
 	if (!ifc->n_ip6)
 		return false;
 	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
@@ -188,8 +217,12 @@ dp_ip6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	if (cls != BF_IP6_ICMP6 || !icmp6_input(w, m, &p, ifc))
+	if (cls == BF_IP6_UDP6) {
+		if (!udp6_input(w, snap, m, &p, ifc))
+			return false;
+	} else if (!icmp6_input(w, m, &p, ifc)) {
 		return false;
+	}
 	BF_CNT(&w->ctr, ip6_rx);
 	return true;
 }

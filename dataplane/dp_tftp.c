@@ -26,12 +26,69 @@
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 
+#include <arpa/inet.h>
+
 #include "dp.h"
 #include "shared/bf_csum.h"
+#include "shared/bf_nd.h"
 
 #define NONE UINT32_MAX
 #define WHEEL_SLOTS 1024u /* 1 ms ticks; longer timeouts wrap and re-check */
 #define TID_MIN 1024u
+
+/*
+ * A client: IPv4 or IPv6, with the headers that reach it. key is its address
+ * as 16 bytes (IPv4 as ::ffff:a.b.c.d), for per-source caps and for matching
+ * a packet to its session.
+ */
+struct peer {
+	bool v6;
+	uint8_t key[16];
+	union {
+		struct bf_udp4_addr a4;
+		struct bf_udp6_addr a6;
+	};
+};
+
+/* One UDP packet for TFTP, whichever the IP version. */
+struct udp_in {
+	struct peer reply;	/* to its source, from our address and the port it reached */
+	const uint8_t *pl;
+	uint16_t pl_len;
+	uint16_t sport, dport;
+	uint16_t ethertype;
+};
+
+static uint16_t
+peer_dport(const struct peer *a)
+{
+	return a->v6 ? a->a6.dport : a->a4.dport;
+}
+
+static void
+peer_set_sport(struct peer *a, uint16_t port)
+{
+	if (a->v6)
+		a->a6.sport = port;
+	else
+		a->a4.sport = port;
+}
+
+/* "10.0.0.5:1234" or "[fd00::5]:1234" */
+static const char *
+peer_str(const struct peer *a, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (a->v6) {
+		inet_ntop(AF_INET6, a->a6.dst, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, a->a6.dport);
+	} else {
+		bf_ip4_str(a->a4.dst_ip, ip);
+		snprintf(buf, len, "%s:%u", ip, a->a4.dport);
+	}
+	return buf;
+}
 
 enum sess_state {
 	S_FREE = 0,
@@ -52,7 +109,7 @@ struct sess {
 	uint64_t deadline;	/* tsc */
 	uint64_t rto;		/* tsc */
 	uint64_t start;		/* tsc */
-	struct bf_udp4_addr addr;
+	struct peer addr;
 	struct dp_image *img;
 	const uint8_t *data;
 	uint64_t size;
@@ -63,7 +120,7 @@ struct sess {
 };
 
 struct src_count {
-	uint32_t ip;
+	uint8_t key[16];
 	uint32_t n; /* 0: empty slot */
 };
 
@@ -83,30 +140,35 @@ struct dp_tftp_table {
 /* ---- per-source counts: open addressing with backward-shift deletion ---- */
 
 static uint32_t
-src_hash(uint32_t ip)
+src_hash(const uint8_t key[16])
 {
-	return (ip * 2654435761u) >> 7;
+	uint64_t a, b;
+
+	memcpy(&a, key, 8);
+	memcpy(&b, key + 8, 8);
+	a ^= b * 0x9e3779b97f4a7c15ull;
+	return (uint32_t)((a * 0xff51afd7ed558ccdull) >> 32);
 }
 
 static struct src_count *
-src_find(struct dp_tftp_table *t, uint32_t ip, bool insert)
+src_find(struct dp_tftp_table *t, const uint8_t key[16], bool insert)
 {
-	uint32_t i = src_hash(ip) & t->src_mask;
+	uint32_t i = src_hash(key) & t->src_mask;
 	while (t->src[i].n) {
-		if (t->src[i].ip == ip)
+		if (!memcmp(t->src[i].key, key, 16))
 			return &t->src[i];
 		i = (i + 1) & t->src_mask;
 	}
 	if (!insert)
 		return NULL;
-	t->src[i].ip = ip;
+	memcpy(t->src[i].key, key, 16);
 	return &t->src[i];
 }
 
 static void
-src_dec(struct dp_tftp_table *t, uint32_t ip)
+src_dec(struct dp_tftp_table *t, const uint8_t key[16])
 {
-	struct src_count *e = src_find(t, ip, false);
+	struct src_count *e = src_find(t, key, false);
 	if (!e || --e->n)
 		return;
 	/* Knuth's algorithm R: shift later entries of the cluster back. */
@@ -115,7 +177,7 @@ src_dec(struct dp_tftp_table *t, uint32_t ip)
 		j = (j + 1) & t->src_mask;
 		if (!t->src[j].n)
 			break;
-		uint32_t k = src_hash(t->src[j].ip) & t->src_mask;
+		uint32_t k = src_hash(t->src[j].key) & t->src_mask;
 		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		t->src[i] = t->src[j];
@@ -217,7 +279,7 @@ sess_end(struct dp_worker *w, uint32_t idx)
 
 	timer_del(t, idx);
 	t->by_tid[s->tid] = 0;
-	src_dec(t, s->addr.dst_ip);
+	src_dec(t, s->addr.key);
 	dp_image_put(s->img);
 	memset(s, 0, sizeof(*s));
 	s->slot = s->prev = NONE;
@@ -231,10 +293,10 @@ sess_end(struct dp_worker *w, uint32_t idx)
 
 /* Build and queue one UDP reply whose payload is hdr[0..hlen) + body[0..blen). */
 static int
-send_udp(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a, const void *hdr,
+send_udp(struct dp_worker *w, uint16_t port_id, const struct peer *a, const void *hdr,
 	 size_t hlen, const void *body, size_t blen)
 {
-	size_t l2 = bf_udp4_hdr_len(a);
+	size_t l2 = a->v6 ? bf_udp6_hdr_len(&a->a6) : bf_udp4_hdr_len(&a->a4);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
 	if (!m) {
 		BF_CNT(&w->ctr, drop_nombuf);
@@ -250,14 +312,17 @@ send_udp(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a, co
 	if (blen)
 		memcpy(p + l2 + hlen, body, blen);
 	uint32_t sum = bf_csum_add(0, p + l2, hlen + blen);
-	bf_udp4_hdr_write(p, a, hlen + blen, sum, w->ip_id++);
+	if (a->v6)
+		bf_udp6_hdr_write(p, &a->a6, hlen + blen, sum);
+	else
+		bf_udp4_hdr_write(p, &a->a4, hlen + blen, sum, w->ip_id++);
 	m->port = port_id;
 	dp_tx_enqueue(w, m);
 	return 0;
 }
 
 static void
-send_error(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a, uint16_t code,
+send_error(struct dp_worker *w, uint16_t port_id, const struct peer *a, uint16_t code,
 	   const char *msg)
 {
 	uint8_t buf[128];
@@ -339,20 +404,19 @@ pick_tid(struct dp_ctx *ctx, struct dp_worker *w)
 
 static void
 handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
-	       const struct bf_pkt *p, uint16_t port_id)
+	       const struct udp_in *in, uint16_t port_id)
 {
 	const struct dp_iface *ifc = &snap->iface[port_id];
 	struct dp_tftp_table *t = w->tftp;
 	struct bf_tftp_req req;
-	struct bf_udp4_addr a;
+	const struct peer *a = &in->reply;
 	char canon[BF_TFTP_MAX_NAME + 1];
-	char ipb[16];
+	char who[64];
 
-	bf_udp4_addr_reply(&a, p, ifc->mac, ifc->ip4);
-	int rc = bf_tftp_parse_req(&req, p->frame + p->pl_off, p->pl_len);
+	int rc = bf_tftp_parse_req(&req, in->pl, in->pl_len);
 	if (rc == BF_TFTP_E_MODE) {
 		BF_CNT(&w->ctr, drop_tftp_malformed);
-		send_error(w, port_id, &a, BF_TFTP_ERR_ILLEGAL, "unsupported mode");
+		send_error(w, port_id, a, BF_TFTP_ERR_ILLEGAL, "unsupported mode");
 		return;
 	}
 	if (rc != 0) {
@@ -361,7 +425,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	}
 	if (req.opcode == BF_TFTP_WRQ) {
 		BF_CNT(&w->ctr, tftp_wrq_refused);
-		send_error(w, port_id, &a, BF_TFTP_ERR_ACCESS, "read-only server");
+		send_error(w, port_id, a, BF_TFTP_ERR_ACCESS, "read-only server");
 		return;
 	}
 	BF_CNT(&w->ctr, tftp_rrq);
@@ -374,33 +438,33 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	}
 	if (!img) {
 		BF_CNT(&w->ctr, tftp_not_found);
-		dp_log(w, "tftp: not found %.100s from %s:%u", req.name,
-		       bf_ip4_str(p->ip_src, ipb), p->sport);
-		send_error(w, port_id, &a, BF_TFTP_ERR_NOTFOUND, "file not found");
+		dp_log(w, "tftp: not found %.100s from %s", req.name,
+		       peer_str(a, who, sizeof(who)));
+		send_error(w, port_id, a, BF_TFTP_ERR_NOTFOUND, "file not found");
 		return;
 	}
 	bool ascii = req.mode == BF_TFTP_MODE_NETASCII;
 	if (ascii && !img->ascii && img->len) {
-		send_error(w, port_id, &a, BF_TFTP_ERR_UNDEF, "netascii not available; use octet");
+		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "netascii not available; use octet");
 		return;
 	}
-	struct src_count *sc = src_find(t, p->ip_src, false);
+	struct src_count *sc = src_find(t, a->key, false);
 	if (sc && sc->n >= snap->tftp.per_source) {
 		BF_CNT(&w->ctr, tftp_source_limit);
-		send_error(w, port_id, &a, BF_TFTP_ERR_UNDEF, "too many transfers from this host");
+		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "too many transfers from this host");
 		return;
 	}
 	int tid = pick_tid(ctx, w);
 	uint32_t idx = tid < 0 ? NONE : sess_alloc(w);
 	if (idx == NONE) {
 		BF_CNT(&w->ctr, tftp_session_full);
-		send_error(w, port_id, &a, BF_TFTP_ERR_UNDEF, "server busy");
+		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "server busy");
 		return;
 	}
 	struct sess *s = &t->s[idx];
 	uint64_t now = rte_rdtsc();
 
-	src_find(t, p->ip_src, true)->n++;
+	src_find(t, a->key, true)->n++;
 	dp_image_get(img);
 	s->img = img;
 	s->netascii = ascii;
@@ -409,11 +473,12 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->tid = (uint16_t)tid;
 	t->by_tid[tid] = idx + 1;
 	s->port_id = port_id;
-	s->addr = a;
-	s->addr.sport = (uint16_t)tid;
+	s->addr = *a;
+	peer_set_sport(&s->addr, (uint16_t)tid);
 	s->start = now;
 
-	uint16_t cap = ifc->max_blksize;
+	/* IPv6's header is 20 bytes longer: so is every limit on the block */
+	uint16_t cap = a->v6 ? (uint16_t)(ifc->max_blksize - 20) : ifc->max_blksize;
 	if (snap->tftp.max_blksize && snap->tftp.max_blksize < cap)
 		cap = snap->tftp.max_blksize;
 	memset(&s->oack, 0, sizeof(s->oack));
@@ -447,8 +512,8 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->nblocks = s->size / s->blksize + 1;
 	s->acked = s->sent = 0;
 
-	dp_log(w, "tftp: RRQ %s from %s:%u (%s, blksize %u, window %u%s)", canon,
-	       bf_ip4_str(p->ip_src, ipb), p->sport, ascii ? "netascii" : "octet", s->blksize,
+	dp_log(w, "tftp: RRQ %s from %s (%s, blksize %u, window %u%s)", canon,
+	       peer_str(a, who, sizeof(who)), ascii ? "netascii" : "octet", s->blksize,
 	       s->window, req.has_tsize ? ", tsize" : "");
 	if (s->oack.blksize || s->oack.tsize || s->oack.timeout || s->oack.windowsize) {
 		s->state = S_OACK;
@@ -469,12 +534,12 @@ static void
 finish(struct dp_worker *w, uint32_t idx)
 {
 	struct sess *s = &w->tftp->s[idx];
-	char ipb[16];
+	char who[64];
 	uint64_t ms = (rte_rdtsc() - s->start) * 1000 / rte_get_tsc_hz();
 
 	BF_CNT(&w->ctr, tftp_done);
-	dp_log(w, "tftp: sent %s to %s:%u (%llu bytes, %llu blocks, blksize %u, window %u, %llu ms)",
-	       s->img->name, bf_ip4_str(s->addr.dst_ip, ipb), s->addr.dport,
+	dp_log(w, "tftp: sent %s to %s (%llu bytes, %llu blocks, blksize %u, window %u, %llu ms)",
+	       s->img->name, peer_str(&s->addr, who, sizeof(who)),
 	       (unsigned long long)s->size, (unsigned long long)s->nblocks, s->blksize, s->window,
 	       (unsigned long long)ms);
 	sess_end(w, idx);
@@ -483,37 +548,34 @@ finish(struct dp_worker *w, uint32_t idx)
 /* Returns false when the packet belongs to no transfer and should go to the
  * kernel instead (the port has an exception path): a host socket may own it. */
 static bool
-handle_transfer(struct dp_worker *w, const struct bf_pkt *p, uint16_t port_id,
-		const struct dp_snap *snap)
+handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 {
 	struct dp_tftp_table *t = w->tftp;
-	uint32_t ref = t->by_tid[p->dport];
+	uint32_t ref = t->by_tid[in->dport];
 	struct bf_tftp_pkt tp;
 
-	if (!ref || t->s[ref - 1].addr.dst_ip != p->ip_src ||
-	    t->s[ref - 1].addr.dport != p->sport) {
+	if (!ref || t->s[ref - 1].addr.v6 != in->reply.v6 ||
+	    memcmp(t->s[ref - 1].addr.key, in->reply.key, 16) ||
+	    peer_dport(&t->s[ref - 1].addr) != in->sport) {
 		if (w->ctx->exc[port_id])
 			return false;
 		/* Not a transfer of ours, or another host's packet: tell it, touch nothing. */
-		const struct dp_iface *ifc = &snap->iface[port_id];
-		struct bf_udp4_addr a;
 		BF_CNT(&w->ctr, tftp_unknown_tid);
-		bf_udp4_addr_reply(&a, p, ifc->mac, ifc->ip4);
-		send_error(w, port_id, &a, BF_TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+		send_error(w, port_id, &in->reply, BF_TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
 		return true;
 	}
 	uint32_t idx = ref - 1;
 	struct sess *s = &t->s[idx];
-	if (bf_tftp_parse_pkt(&tp, p->frame + p->pl_off, p->pl_len) != 0) {
+	if (bf_tftp_parse_pkt(&tp, in->pl, in->pl_len) != 0) {
 		BF_CNT(&w->ctr, drop_tftp_malformed);
 		return true;
 	}
 	if (tp.opcode == BF_TFTP_ERROR) {
-		char ipb[16];
+		char who[64];
 		BF_CNT(&w->ctr, tftp_error_rx);
 		/* EDK2 aborts with ERROR 8 after reading tsize from the OACK: not a failure. */
-		dp_log(w, "tftp: %s aborted by %s:%u (error %u: %.*s)", s->img->name,
-		       bf_ip4_str(s->addr.dst_ip, ipb), s->addr.dport, tp.error_code,
+		dp_log(w, "tftp: %s aborted by %s (error %u: %.*s)", s->img->name,
+		       peer_str(&s->addr, who, sizeof(who)), tp.error_code,
 		       (int)(tp.error_msg_len > 80 ? 80 : tp.error_msg_len),
 		       tp.error_msg ? tp.error_msg : "");
 		sess_end(w, idx);
@@ -563,15 +625,46 @@ handle_transfer(struct dp_worker *w, const struct bf_pkt *p, uint16_t port_id,
 	return true;
 }
 
+static void
+input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m,
+      const struct udp_in *in)
+{
+	if (in->dport == BF_TFTP_PORT)
+		handle_request(ctx, w, snap, in, m->port);
+	else if (!handle_transfer(w, in, m->port) && dp_exc_up(w, snap, m, in->ethertype))
+		return;
+	rte_pktmbuf_free(m);
+}
+
 void
 dp_tftp_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 	      struct rte_mbuf *m, const struct bf_pkt *p)
 {
-	if (p->dport == BF_TFTP_PORT)
-		handle_request(ctx, w, snap, p, m->port);
-	else if (!handle_transfer(w, p, m->port, snap) && dp_exc_up(w, snap, m, p->ethertype))
-		return;
-	rte_pktmbuf_free(m);
+	const struct dp_iface *ifc = &snap->iface[m->port];
+	struct udp_in in = {.pl = p->frame + p->pl_off, .pl_len = p->pl_len, .sport = p->sport,
+			    .dport = p->dport, .ethertype = BF_ETHERTYPE_IPV4};
+	uint32_t be = htonl(p->ip_src);
+
+	bf_udp4_addr_reply(&in.reply.a4, p, ifc->mac, ifc->ip4);
+	in.reply.key[10] = in.reply.key[11] = 0xff; /* ::ffff:a.b.c.d */
+	memcpy(in.reply.key + 12, &be, 4);
+	input(ctx, w, snap, m, &in);
+}
+
+void
+dp_tftp_input6(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+	       struct rte_mbuf *m, const struct bf_ip6_pkt *p)
+{
+	const struct dp_iface *ifc = &snap->iface[m->port];
+	struct udp_in in = {.pl = p->frame + p->pl_off, .pl_len = p->pl_len, .sport = p->sport,
+			    .dport = p->dport, .ethertype = BF_ETHERTYPE_IPV6};
+	uint8_t ours[16];
+
+	in.reply.v6 = true;
+	memcpy(ours, p->dst, 16);
+	bf_udp6_addr_reply(&in.reply.a6, p, ifc->mac, ours);
+	memcpy(in.reply.key, p->src, 16);
+	input(ctx, w, snap, m, &in);
 }
 
 void
@@ -595,10 +688,10 @@ dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now)
 				continue;
 			}
 			if (!s->retries_left) {
-				char ipb[16];
+				char who[64];
 				BF_CNT(&w->ctr, tftp_timeout_abort);
-				dp_log(w, "tftp: %s to %s:%u timed out at block %llu/%llu",
-				       s->img->name, bf_ip4_str(s->addr.dst_ip, ipb), s->addr.dport,
+				dp_log(w, "tftp: %s to %s timed out at block %llu/%llu",
+				       s->img->name, peer_str(&s->addr, who, sizeof(who)),
 				       (unsigned long long)s->acked,
 				       (unsigned long long)s->nblocks);
 				sess_end(w, idx);
