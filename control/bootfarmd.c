@@ -304,6 +304,7 @@ main(int argc, char **argv)
 	pthread_join(ctl_thread, NULL);
 	if (exc)
 		pthread_join(exc_thread, NULL);
+	ctl_ra_final(&c); /* RFC 4861 6.2.5: hosts drop us as a router at once */
 	CTL_LOG(NOTICE, "stopped");
 	rc = 0;
 out_snap:

@@ -49,6 +49,15 @@ struct ctl_leases;
 
 struct ctl_store;
 
+/* Router Advertisement schedule of one port (ctl_ra.c). */
+struct ctl_ra_port {
+	uint64_t next_ms;	/* next unsolicited RA (0: not advertising yet) */
+	uint64_t rs_at;		/* an RS answer due at, 0: none */
+	uint64_t last_ms;	/* last multicast RA */
+	bool have_last;
+	unsigned n_sent;
+};
+
 struct ctl {
 	struct dp_ctx *dp;
 	struct ctl_leases *leases;
@@ -62,6 +71,8 @@ struct ctl {
 	char conf_path[4096];
 	const char *stats_path;
 	uint64_t generation;
+	struct ctl_ra_port ra[DP_MAX_PORTS];
+	uint64_t ra_rng;
 };
 
 /*
@@ -98,6 +109,12 @@ void ctl_flush(struct ctl *c);
 /* Periodic work: expire leases and offers. */
 void ctl_dhcp4_tick(struct ctl *c, uint64_t now_s);
 uint64_t ctl_leases_count(const struct ctl_leases *l);
+
+/* Router Advertisements (ctl_ra.c): the periodic schedule, an RS a worker
+ * passed on (consumed), and the final lifetime-0 RA once the workers stopped. */
+void ctl_ra_tick(struct ctl *c, uint64_t now_ms);
+void ctl_ra_rs(struct ctl *c, struct rte_mbuf *m, uint64_t now_ms);
+void ctl_ra_final(struct ctl *c);
 
 /* Monotonic seconds. */
 uint64_t ctl_now(void);

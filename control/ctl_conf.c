@@ -137,6 +137,34 @@ struct y_http {
 	uint64_t *timeout;
 };
 
+struct y_ra_prefix {
+	char *prefix;
+	int *on_link;
+	int *autonomous;
+	uint64_t *valid_lifetime;
+	uint64_t *preferred_lifetime;
+};
+
+struct y_ra {
+	int *managed;
+	int *other;
+	uint64_t *min_interval;
+	uint64_t *max_interval;
+	uint64_t *router_lifetime;
+	uint64_t *hop_limit;
+	uint64_t *reachable_time;
+	uint64_t *retrans_timer;
+	uint64_t *mtu;
+	struct y_ra_prefix *prefixes;
+	unsigned prefixes_count;
+	char **dns;
+	unsigned dns_count;
+	uint64_t *dns_lifetime;
+	char **domains;
+	unsigned domains_count;
+	uint64_t *domains_lifetime;
+};
+
 struct y_image {
 	char *name;
 	char *file;
@@ -171,6 +199,7 @@ struct y_conf {
 	unsigned images_count;
 	struct y_exception *exception;
 	struct y_http *http;
+	struct y_ra *ra;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -297,6 +326,43 @@ static const cyaml_schema_field_t y_http_fields[] = {
     CYAML_FIELD_END,
 };
 
+#define Y_BOOL_PTR(key, type, member)                                                              \
+	CYAML_FIELD_ENUM_PTR(key, OPT | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE, type,     \
+			     member, y_bool_strings, CYAML_ARRAY_LEN(y_bool_strings))
+
+static const cyaml_schema_field_t y_ra_prefix_fields[] = {
+    CYAML_FIELD_STRING_PTR("prefix", PTR, struct y_ra_prefix, prefix, 0, STR_TOKEN),
+    Y_BOOL_PTR("on_link", struct y_ra_prefix, on_link),
+    Y_BOOL_PTR("autonomous", struct y_ra_prefix, autonomous),
+    CYAML_FIELD_UINT_PTR("valid_lifetime", OPT, struct y_ra_prefix, valid_lifetime),
+    CYAML_FIELD_UINT_PTR("preferred_lifetime", OPT, struct y_ra_prefix, preferred_lifetime),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_ra_prefix_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_ra_prefix, y_ra_prefix_fields),
+};
+
+static const cyaml_schema_field_t y_ra_fields[] = {
+    Y_BOOL_PTR("managed", struct y_ra, managed),
+    Y_BOOL_PTR("other", struct y_ra, other),
+    CYAML_FIELD_UINT_PTR("min_interval", OPT, struct y_ra, min_interval),
+    CYAML_FIELD_UINT_PTR("max_interval", OPT, struct y_ra, max_interval),
+    CYAML_FIELD_UINT_PTR("router_lifetime", OPT, struct y_ra, router_lifetime),
+    CYAML_FIELD_UINT_PTR("hop_limit", OPT, struct y_ra, hop_limit),
+    CYAML_FIELD_UINT_PTR("reachable_time", OPT, struct y_ra, reachable_time),
+    CYAML_FIELD_UINT_PTR("retrans_timer", OPT, struct y_ra, retrans_timer),
+    CYAML_FIELD_UINT_PTR("mtu", OPT, struct y_ra, mtu),
+    CYAML_FIELD_SEQUENCE("prefixes", PTR | OPT, struct y_ra, prefixes, &y_ra_prefix_schema, 0,
+			 BF_RA_MAX_PREFIX),
+    CYAML_FIELD_SEQUENCE("dns", PTR | OPT, struct y_ra, dns, &y_token, 0, BF_RA_MAX_RDNSS),
+    CYAML_FIELD_UINT_PTR("dns_lifetime", OPT, struct y_ra, dns_lifetime),
+    CYAML_FIELD_SEQUENCE("domains", PTR | OPT, struct y_ra, domains, &y_token, 0,
+			 BF_RA_MAX_DNSSL),
+    CYAML_FIELD_UINT_PTR("domains_lifetime", OPT, struct y_ra, domains_lifetime),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t y_image_fields[] = {
     CYAML_FIELD_STRING_PTR("name", PTR, struct y_image, name, 0, BF_TFTP_MAX_NAME),
     CYAML_FIELD_STRING_PTR("file", PTR | OPT, struct y_image, file, 0, PATH_MAX - 1),
@@ -342,6 +408,7 @@ static const cyaml_schema_field_t y_conf_fields[] = {
 			 CYAML_UNLIMITED),
     CYAML_FIELD_MAPPING_PTR("exception", OPT, struct y_conf, exception, y_exception_fields),
     CYAML_FIELD_MAPPING_PTR("http", OPT, struct y_conf, http, y_http_fields),
+    CYAML_FIELD_MAPPING_PTR("ra", OPT, struct y_conf, ra, y_ra_fields),
     CYAML_FIELD_END,
 };
 
@@ -2157,6 +2224,99 @@ conv_http(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 	return 0;
 }
 
+static bool
+ybool(const int *v, bool def)
+{
+	return v ? *v != 0 : def;
+}
+
+static int
+conv_ra(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	const struct y_ra *r = y->ra;
+	struct ctl_conf_ra *cr = &c->ra;
+	struct bf_ra_conf *ra = &cr->ra;
+	uint64_t v;
+
+	if (!r)
+		return 0;
+	cr->enabled = true;
+	ra->managed = ybool(r->managed, false);
+	ra->other = ybool(r->other, false);
+	if (num(ld, "ra.max_interval", r->max_interval, 600, 4, 1800, &v))
+		return -1;
+	cr->max_interval_s = (uint32_t)v;
+	uint64_t min_def = v / 3 < 3 ? 3 : v / 3;
+	if (num(ld, "ra.min_interval", r->min_interval, min_def, 3, v * 3 / 4, &v))
+		return -1;
+	cr->min_interval_s = (uint32_t)v;
+	if (num(ld, "ra.router_lifetime", r->router_lifetime, 0, 0, 9000, &v))
+		return -1;
+	ra->router_lifetime = (uint16_t)v;
+	if (num(ld, "ra.hop_limit", r->hop_limit, 64, 0, 255, &v))
+		return -1;
+	ra->cur_hop_limit = (uint8_t)v;
+	if (num(ld, "ra.reachable_time", r->reachable_time, 0, 0, 3600000, &v))
+		return -1;
+	ra->reachable_time = (uint32_t)v;
+	if (num(ld, "ra.retrans_timer", r->retrans_timer, 0, 0, UINT32_MAX, &v))
+		return -1;
+	ra->retrans_timer = (uint32_t)v;
+	if (r->mtu && *r->mtu == 0) {
+		ra->mtu = 0;
+	} else {
+		if (num(ld, "ra.mtu", r->mtu, 0, 1280, 65535, &v))
+			return -1;
+		ra->mtu = (uint32_t)v;
+	}
+	for (unsigned i = 0; r->prefixes && i < r->prefixes_count; i++) {
+		const struct y_ra_prefix *yp = &r->prefixes[i];
+		struct bf_nd_prefix *pf = &ra->prefix[i];
+		uint8_t len;
+
+		if (cidr6_parse(yp->prefix, pf->prefix, &len))
+			return fail_node(ld, pathf(ld, "ra.prefixes[%u].prefix", i), false,
+					 "invalid prefix '%s' (expected like fd00:99::/64)",
+					 shows(ld, yp->prefix));
+		pf->len = len;
+		pf->on_link = ybool(yp->on_link, true);
+		pf->autonomous = ybool(yp->autonomous, true);
+		if (num(ld, pathf(ld, "ra.prefixes[%u].valid_lifetime", i), yp->valid_lifetime,
+			86400, 0, UINT32_MAX, &v))
+			return -1;
+		pf->valid = (uint32_t)v;
+		if (num(ld, pathf(ld, "ra.prefixes[%u].preferred_lifetime", i),
+			yp->preferred_lifetime, pf->valid < 14400 ? pf->valid : 14400, 0, pf->valid,
+			&v))
+			return -1;
+		pf->preferred = (uint32_t)v;
+		ra->n_prefix++;
+	}
+	for (unsigned i = 0; r->dns && i < r->dns_count; i++) {
+		if (inet_pton(AF_INET6, r->dns[i], ra->rdnss[i]) != 1)
+			return fail_node(ld, pathf(ld, "ra.dns[%u]", i), false,
+					 "invalid IPv6 address '%s'", shows(ld, r->dns[i]));
+		ra->n_rdnss++;
+	}
+	/* RFC 8106 5.1: at least MaxRtrAdvInterval; 3 x is its recommendation */
+	if (num(ld, "ra.dns_lifetime", r->dns_lifetime, 3ull * cr->max_interval_s,
+		cr->max_interval_s, UINT32_MAX, &v))
+		return -1;
+	ra->rdnss_lifetime = (uint32_t)v;
+	for (unsigned i = 0; r->domains && i < r->domains_count; i++) {
+		snprintf(ra->dnssl[i], sizeof(ra->dnssl[i]), "%s", r->domains[i]);
+		ra->n_dnssl++;
+	}
+	if (num(ld, "ra.domains_lifetime", r->domains_lifetime, 3ull * cr->max_interval_s,
+		cr->max_interval_s, UINT32_MAX, &v))
+		return -1;
+	ra->dnssl_lifetime = (uint32_t)v;
+	const char *why = bf_ra_conf_check(ra, cr->min_interval_s, cr->max_interval_s);
+	if (why)
+		return fail_node(ld, "ra", true, "invalid router advertisement: %s", why);
+	return 0;
+}
+
 static int
 convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 {
@@ -2170,7 +2330,7 @@ convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		rc = conv_ifaces(ld, y, c) || conv_dhcp4(ld, y, c, names, c->n_images) ||
 			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c) ||
 			     conv_pxe(ld, y, c, names, c->n_images) || conv_templates(ld, y, c) ||
-			     conv_exception(ld, y, c) || conv_http(ld, y, c)
+			     conv_exception(ld, y, c) || conv_http(ld, y, c) || conv_ra(ld, y, c)
 			 ? -1
 			 : 0;
 	}

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shared/bf_nd.h"
+
 #define CTL_MAX_NAME 128	/* image names, boot files (PXE practice: <= 127) */
 #define CTL_MAX_HOSTNAME 64
 #define CTL_MAX_DOMAIN 128
@@ -143,6 +145,14 @@ struct ctl_conf_http {
 	uint32_t timeout_s;	/* idle connection timeout (default 30) */
 };
 
+/* Router Advertisements on every interface with IPv6 addresses (ra:). */
+struct ctl_conf_ra {
+	bool enabled;			/* ra: present */
+	uint32_t min_interval_s;	/* MinRtrAdvInterval */
+	uint32_t max_interval_s;	/* MaxRtrAdvInterval */
+	struct bf_ra_conf ra;		/* what each RA says (the SLLA is the port's MAC) */
+};
+
 struct ctl_conf {
 	char *path;			/* the file it came from */
 	size_t n_ifaces;
@@ -163,6 +173,7 @@ struct ctl_conf {
 	struct ctl_conf_pxe pxe;
 	struct ctl_conf_exception exception;
 	struct ctl_conf_http http;
+	struct ctl_conf_ra ra;
 	size_t n_templates;
 	struct ctl_conf_template *templates;
 };

@@ -123,6 +123,17 @@ ctl_flush(struct ctl *c)
 		dp_rendered_reclaim(c->dp->rendered);
 }
 
+static bool
+is_ipv6(const struct rte_mbuf *m)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	unsigned off = 12;
+
+	if (m->data_len >= 18 && d[12] == 0x81 && d[13] == 0x00)
+		off = 16;
+	return m->data_len >= off + 2 && d[off] == 0x86 && d[off + 1] == 0xdd;
+}
+
 unsigned
 ctl_poll(struct ctl *c)
 {
@@ -134,8 +145,12 @@ ctl_poll(struct ctl *c)
 	for (unsigned i = 0; i < dp->n_workers; i++) {
 		struct dp_worker *w = dp->workers[i];
 		unsigned n = rte_ring_dequeue_burst(w->to_ctl, (void **)pkts, DP_BURST, NULL);
-		for (unsigned k = 0; k < n; k++)
-			ctl_dhcp4_input(c, snap, w, pkts[k]);
+		for (unsigned k = 0; k < n; k++) {
+			if (is_ipv6(pkts[k])) /* Router Solicitations (the worker checked them) */
+				ctl_ra_rs(c, pkts[k], mono_ms());
+			else
+				ctl_dhcp4_input(c, snap, w, pkts[k]);
+		}
 		work += n;
 		dp_log_drain(w, log_line, NULL);
 	}
@@ -161,6 +176,7 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 			ctl_reload(c, c->conf_path);
 		}
 		uint64_t now = mono_ms();
+		ctl_ra_tick(c, now);
 		if (now >= next_tick) {
 			ctl_dhcp4_tick(c, ctl_now());
 			ctl_flush(c); /* expired leases leave the store too */

@@ -133,6 +133,7 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 		ifc->max_blksize = (uint16_t)(b < DP_MBUF_BLKSIZE ? b : DP_MBUF_BLKSIZE);
 	}
 	s->pxe_mcast = conf->pxe.mcast;
+	s->ra = conf->ra.enabled;
 	s->exc.rate = conf->exception.rate;
 	s->exc.burst = conf->exception.burst;
 	s->exc.n_ethertypes = conf->exception.n_ethertypes;

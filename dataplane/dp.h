@@ -81,6 +81,7 @@ struct dp_snap {
 	struct dp_tftp_params tftp;
 	uint32_t pxe_mcast;		/* PXE multicast discovery address accepted for DHCP, or 0 */
 	struct dp_exc_params exc;
+	bool ra;			/* Router Advertisements on (RS go to the control thread) */
 	uint32_t n_images;
 	struct dp_image **images;	/* sorted by name */
 	uint32_t img_mask;		/* open-addressing table size - 1 */
@@ -119,6 +120,7 @@ struct dp_worker {
 	struct rte_ring *from_ctl;	/* replies from the lease manager (SP/SC) */
 	struct rte_ring *steer;		/* TFTP frames from other workers (MP/SC) */
 	struct rte_ring *from_kernel;	/* frames the kernel sends out (SP: exception thread) */
+	struct rte_ring *ctl_tx;	/* frames the control thread sends (RAs), SP/SC */
 	uint64_t exc_credit;		/* exception token bucket, in TSC cycles */
 	uint64_t exc_last;		/* TSC of the last refill */
 	struct dp_tftp_table *tftp;

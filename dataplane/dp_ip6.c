@@ -94,8 +94,8 @@ dp_ip6_mld_report(struct rte_mempool *pool, uint16_t port, const struct dp_iface
 }
 
 static bool
-icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct bf_ip6_pkt *p,
-	    const struct dp_iface *ifc)
+icmp6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m,
+	    const struct bf_ip6_pkt *p, const struct dp_iface *ifc)
 {
 	struct bf_nd_msg nd;
 	struct rte_mbuf *r;
@@ -123,6 +123,19 @@ icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct bf_ip6_pkt *p,
 	case BF_ICMP6_NS:
 	case BF_ICMP6_NA:
 		break;
+	case BF_ICMP6_RS:
+		if (!snap->ra) /* no RAs from us: the host's stack may answer */
+			return false;
+		if (bf_nd_parse(&nd, p) != BF_ND_R_ok) {
+			w->ctr.v[why_ctr[nd.why]]++;
+			rte_pktmbuf_free(m);
+			return true;
+		}
+		BF_CNT(&w->ctr, nd_rs_rx);
+		/* The control thread owns the RA schedule (RFC 4861 6.2.6 rate limit). */
+		if (rte_ring_enqueue(w->to_ctl, m) != 0)
+			rte_pktmbuf_free(m);
+		return true;
 	case ICMP6_MLD_QUERY:
 		/* Answer general and our groups' queries alike: a report is small. */
 		BF_CNT(&w->ctr, mld_query_rx);
@@ -220,7 +233,7 @@ dp_ip6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m
 	if (cls == BF_IP6_UDP6) {
 		if (!udp6_input(w, snap, m, &p, ifc))
 			return false;
-	} else if (!icmp6_input(w, m, &p, ifc)) {
+	} else if (!icmp6_input(w, snap, m, &p, ifc)) {
 		return false;
 	}
 	BF_CNT(&w->ctr, ip6_rx);

@@ -88,7 +88,9 @@ dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore)
 	snprintf(name, sizeof(name), "bf_fromkern%u", id);
 	w->from_kernel = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY,
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (!w->log || !w->to_ctl || !w->from_ctl || !w->steer || !w->from_kernel ||
+	snprintf(name, sizeof(name), "bf_ctltx%u", id);
+	w->ctl_tx = rte_ring_create(name, 256, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!w->log || !w->to_ctl || !w->from_ctl || !w->steer || !w->from_kernel || !w->ctl_tx ||
 	    getrandom(w->rng, sizeof(w->rng), 0) != sizeof(w->rng)) {
 		dp_worker_destroy(w);
 		return NULL;
@@ -118,6 +120,7 @@ dp_worker_destroy(struct dp_worker *w)
 	free_ring(w->from_ctl);
 	free_ring(w->steer);
 	free_ring(w->from_kernel);
+	free_ring(w->ctl_tx);
 	for (unsigned p = 0; p < DP_MAX_PORTS; p++)
 		rte_pktmbuf_free_bulk(w->tx[p], w->n_tx[p]);
 	rte_free(w->log);
@@ -331,6 +334,10 @@ dp_worker_poll(struct dp_worker *w)
 	n = rte_ring_dequeue_burst(w->from_ctl, (void **)pkts, DP_BURST, NULL);
 	got += n;
 	BF_CNT_ADD(&w->ctr, dhcp4_tx, n);
+	for (unsigned k = 0; k < n; k++)
+		dp_tx_enqueue(w, pkts[k]);
+	/* what the control thread sends (Router Advertisements) */
+	n = rte_ring_dequeue_burst(w->ctl_tx, (void **)pkts, DP_BURST, NULL);
 	for (unsigned k = 0; k < n; k++)
 		dp_tx_enqueue(w, pkts[k]);
 	/* what the host's kernel sends through our port (exception thread) */

@@ -168,6 +168,21 @@ Test(conf, full_every_field)
 	cr_expect_eq(c->http.listen[2].port, 81);
 	cr_expect_eq(c->http.max_connections, 10);
 	cr_expect_eq(c->http.timeout_s, 5);
+	cr_expect(c->ra.enabled);
+	cr_expect(c->ra.ra.managed);
+	cr_expect_not(c->ra.ra.other);
+	cr_expect_eq(c->ra.min_interval_s, 30);
+	cr_expect_eq(c->ra.max_interval_s, 120);
+	cr_expect_eq(c->ra.ra.mtu, 9000);
+	cr_assert_eq(c->ra.ra.n_prefix, 1);
+	cr_expect_eq(c->ra.ra.prefix[0].len, 64);
+	cr_expect(c->ra.ra.prefix[0].on_link);
+	cr_expect_not(c->ra.ra.prefix[0].autonomous);
+	cr_expect_eq(c->ra.ra.prefix[0].valid, 600);
+	cr_expect_eq(c->ra.ra.prefix[0].preferred, 300);
+	cr_expect_eq(c->ra.ra.n_rdnss, 1);
+	cr_expect_eq(c->ra.ra.rdnss_lifetime, 360);
+	cr_expect_str_eq(c->ra.ra.dnssl[0], "lab.example");
 	cr_expect_eq(c->ifaces[0].ip4, ip("10.1.0.1"));
 	cr_expect_eq(c->ifaces[0].prefix4, 16);
 	cr_expect(c->ifaces[0].has_mac);
@@ -270,6 +285,7 @@ Test(conf, minimal_defaults)
 	cr_expect_eq(c->exception.n_ethertypes, 3);
 	cr_expect_eq(c->exception.ethertypes[2], 0x86dd);
 	cr_expect_eq(c->http.n_listen, 0);
+	cr_expect_not(c->ra.enabled);
 	cr_expect_eq(c->http.max_connections, 1024);
 	cr_expect_eq(c->http.timeout_s, 30);
 	cr_expect_str_eq(c->ifaces[0].kernel, "");
@@ -340,6 +356,7 @@ static const struct bad_case {
     {"bad-router-both.yaml", "8:7: use either 'router' or 'routers', not both"},
     {"bad-mac.yaml", "4:10: invalid unicast MAC address '01:00:5e:00:00:01'"},
     {"bad-hostname.yaml", "8:17: invalid host name 'bad_name'"},
+    {"bad-ra-interval.yaml", "6:17: 'min_interval' must be between 3 and 75, got 90"},
     {"bad-ipv6.yaml", "4:28: invalid value for 'ipv6': expected a unicast address/prefix"},
     {"bad-kernel-name.yaml", "4:13: invalid kernel interface name 'bf/0'"},
     {"bad-kernel-dup.yaml", "7:13: kernel interface 'bf0' already used by interfaces[0]"},
