@@ -233,6 +233,7 @@ main(int argc, char **argv)
 		g_dp.workers[id++] = w;
 	}
 	c.leases = ctl_leases_new();
+	c.leases6 = ctl_leases6_new();
 	if (c.leases && conf->lease_store) {
 		if (ctl_store_open(conf->lease_store, &c.store, err, sizeof(err)) != 0) {
 			CTL_LOG(ERR, "%s", err);
@@ -324,6 +325,7 @@ out_workers:
 	}
 	ctl_store_close(c.store);
 	ctl_leases_free(c.leases);
+	ctl_leases6_free(c.leases6);
 out_ports:
 	dp_ports_close(&g_dp);
 out_eal:

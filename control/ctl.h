@@ -72,6 +72,7 @@ struct ctl {
 	const char *stats_path;
 	uint64_t generation;
 	struct ctl_ra_port ra[DP_MAX_PORTS];
+	struct ctl_leases6 *leases6;	/* DHCPv6 leases (memory only for now) */
 	uint64_t ra_rng;
 };
 
@@ -106,9 +107,25 @@ void ctl_reply(struct ctl *c, struct dp_worker *w, struct rte_mbuf *m);
  */
 void ctl_flush(struct ctl *c);
 
+/* The first boot rule matching a client (iPXE or not, its first architecture
+ * code or NULL, its vendor class bytes or NULL): DHCPv4 and DHCPv6 alike. */
+const struct ctl_conf_boot_rule *ctl_match_rule(const struct ctl_conf *conf, bool is_ipxe,
+						const uint16_t *arch, const uint8_t *vc, size_t vlen);
+
 /* Periodic work: expire leases and offers. */
 void ctl_dhcp4_tick(struct ctl *c, uint64_t now_s);
 uint64_t ctl_leases_count(const struct ctl_leases *l);
+
+/* DHCPv6 server (ctl_dhcp6.c). */
+struct ctl_leases6;
+struct bf_ip6_pkt;
+struct ctl_leases6 *ctl_leases6_new(void);
+void ctl_leases6_free(struct ctl_leases6 *l);
+uint64_t ctl_leases6_count(const struct ctl_leases6 *l);
+/* A DHCPv6 frame (UDP to port 547) a worker received; replies go to w's ring. */
+void ctl_dhcp6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
+		     struct rte_mbuf *m, const struct bf_ip6_pkt *p);
+void ctl_dhcp6_tick(struct ctl *c, uint64_t now_s);
 
 /* Router Advertisements (ctl_ra.c): the periodic schedule, an RS a worker
  * passed on (consumed), and the final lifetime-0 RA once the workers stopped. */

@@ -43,6 +43,7 @@
 #include <yaml.h>
 
 #include "bf_net.h"
+#include "bf_dhcp6.h"
 #include "bf_pxe.h"
 #include "bf_template.h"
 #include "bf_tftp.h"
@@ -165,6 +166,26 @@ struct y_ra {
 	uint64_t *domains_lifetime;
 };
 
+struct y_subnet6 {
+	char *prefix;
+	char **pools;
+	unsigned pools_count;
+	char **dns;
+	unsigned dns_count;
+	char **domains;
+	unsigned domains_count;
+};
+
+struct y_dhcp6 {
+	uint64_t *preferred_lifetime;
+	uint64_t *valid_lifetime;
+	uint64_t *preference;
+	int *rapid_commit;
+	uint64_t *info_refresh;
+	struct y_subnet6 *subnets;
+	unsigned subnets_count;
+};
+
 struct y_image {
 	char *name;
 	char *file;
@@ -200,6 +221,7 @@ struct y_conf {
 	struct y_exception *exception;
 	struct y_http *http;
 	struct y_ra *ra;
+	struct y_dhcp6 *dhcp6;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -363,6 +385,29 @@ static const cyaml_schema_field_t y_ra_fields[] = {
     CYAML_FIELD_END,
 };
 
+static const cyaml_schema_field_t y_subnet6_fields[] = {
+    CYAML_FIELD_STRING_PTR("prefix", PTR, struct y_subnet6, prefix, 0, STR_TOKEN),
+    CYAML_FIELD_SEQUENCE("pools", PTR | OPT, struct y_subnet6, pools, &y_token, 0, CTL_MAX_POOLS6),
+    CYAML_FIELD_SEQUENCE("dns", PTR | OPT, struct y_subnet6, dns, &y_token, 0, CTL_MAX_ADDRS),
+    CYAML_FIELD_SEQUENCE("domains", PTR | OPT, struct y_subnet6, domains, &y_token, 0, 8),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_subnet6_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_subnet6, y_subnet6_fields),
+};
+
+static const cyaml_schema_field_t y_dhcp6_fields[] = {
+    CYAML_FIELD_UINT_PTR("preferred_lifetime", OPT, struct y_dhcp6, preferred_lifetime),
+    CYAML_FIELD_UINT_PTR("valid_lifetime", OPT, struct y_dhcp6, valid_lifetime),
+    CYAML_FIELD_UINT_PTR("preference", OPT, struct y_dhcp6, preference),
+    Y_BOOL_PTR("rapid_commit", struct y_dhcp6, rapid_commit),
+    CYAML_FIELD_UINT_PTR("info_refresh", OPT, struct y_dhcp6, info_refresh),
+    CYAML_FIELD_SEQUENCE("subnets", PTR | OPT, struct y_dhcp6, subnets, &y_subnet6_schema, 0,
+			 CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t y_image_fields[] = {
     CYAML_FIELD_STRING_PTR("name", PTR, struct y_image, name, 0, BF_TFTP_MAX_NAME),
     CYAML_FIELD_STRING_PTR("file", PTR | OPT, struct y_image, file, 0, PATH_MAX - 1),
@@ -409,6 +454,7 @@ static const cyaml_schema_field_t y_conf_fields[] = {
     CYAML_FIELD_MAPPING_PTR("exception", OPT, struct y_conf, exception, y_exception_fields),
     CYAML_FIELD_MAPPING_PTR("http", OPT, struct y_conf, http, y_http_fields),
     CYAML_FIELD_MAPPING_PTR("ra", OPT, struct y_conf, ra, y_ra_fields),
+    CYAML_FIELD_MAPPING_PTR("dhcp6", OPT, struct y_conf, dhcp6, y_dhcp6_fields),
     CYAML_FIELD_END,
 };
 
@@ -2317,6 +2363,106 @@ conv_ra(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 	return 0;
 }
 
+/* Is a inside prefix/plen? */
+static bool
+in_prefix6(const uint8_t a[16], const uint8_t prefix[16], uint8_t plen)
+{
+	for (unsigned i = 0; i < 16 && plen; i++) {
+		unsigned bits = plen >= 8 ? 8 : plen;
+		uint8_t mask = (uint8_t)(0xff << (8 - bits));
+		if ((a[i] & mask) != (prefix[i] & mask))
+			return false;
+		plen = (uint8_t)(plen - bits);
+	}
+	return true;
+}
+
+static int
+conv_subnet6(struct ld *ld, size_t si, const struct y_subnet6 *ys, struct ctl_conf_subnet6 *cs)
+{
+	const char *path = pathf(ld, "dhcp6.subnets[%zu].prefix", si);
+
+	if (cidr6_parse(ys->prefix, cs->prefix, &cs->plen) || cs->plen > 120 ||
+	    !in_prefix6(cs->prefix, cs->prefix, cs->plen))
+		return fail_node(ld, path, false,
+				 "invalid prefix '%s' (expected like fd00:99::/64, no host bits)",
+				 shows(ld, ys->prefix));
+	for (unsigned j = 0; ys->pools && j < ys->pools_count; j++) {
+		const char *t = ys->pools[j], *dash = strchr(t, '-');
+		char a[INET6_ADDRSTRLEN];
+		path = pathf(ld, "dhcp6.subnets[%zu].pools[%u]", si, j);
+		if (!dash || (size_t)(dash - t) >= sizeof(a))
+			return fail_node(ld, path, false,
+					 "invalid pool '%s' (expected \"first-last\", like "
+					 "fd00:99::100-fd00:99::1ff)",
+					 shows(ld, t));
+		memcpy(a, t, (size_t)(dash - t));
+		a[dash - t] = '\0';
+		if (inet_pton(AF_INET6, a, cs->pools[j].first) != 1 ||
+		    inet_pton(AF_INET6, dash + 1, cs->pools[j].last) != 1)
+			return fail_node(ld, path, false, "invalid pool '%s'", shows(ld, t));
+		if (memcmp(cs->pools[j].first, cs->pools[j].last, 16) > 0 ||
+		    !in_prefix6(cs->pools[j].first, cs->prefix, cs->plen) ||
+		    !in_prefix6(cs->pools[j].last, cs->prefix, cs->plen) ||
+		    memcmp(cs->pools[j].first, cs->pools[j].last, 8) != 0)
+			return fail_node(ld, path, false,
+					 "pool '%s' must lie inside prefix '%s', first <= last, "
+					 "within one /64",
+					 shows(ld, t), shows(ld, ys->prefix));
+		cs->n_pools++;
+	}
+	for (unsigned j = 0; ys->dns && j < ys->dns_count; j++) {
+		if (inet_pton(AF_INET6, ys->dns[j], cs->dns[j]) != 1)
+			return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].dns[%u]", si, j), false,
+					 "invalid IPv6 address '%s'", shows(ld, ys->dns[j]));
+		cs->n_dns++;
+	}
+	size_t off = 0;
+	for (unsigned j = 0; ys->domains && j < ys->domains_count; j++)
+		off += (size_t)snprintf(cs->domains + off, sizeof(cs->domains) - off, "%s%s",
+					j ? "," : "", ys->domains[j]);
+	uint8_t wire[512];
+	if (off >= sizeof(cs->domains) ||
+	    (off && bf_dhcp6_encode_domains(cs->domains, wire, sizeof(wire)) < 0))
+		return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].domains", si), false,
+				 "invalid domain names (labels of 1..63 letters, digits, '-')");
+	return 0;
+}
+
+static int
+conv_dhcp6(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	const struct y_dhcp6 *d = y->dhcp6;
+	struct ctl_conf_dhcp6 *cd = &c->dhcp6;
+	uint64_t v;
+
+	if (!d)
+		return 0;
+	cd->enabled = true;
+	if (num(ld, "dhcp6.valid_lifetime", d->valid_lifetime, 7200, 60, UINT32_MAX - 1, &v))
+		return -1;
+	cd->valid = (uint32_t)v;
+	if (num(ld, "dhcp6.preferred_lifetime", d->preferred_lifetime, cd->valid / 2, 30, cd->valid,
+		&v))
+		return -1;
+	cd->preferred = (uint32_t)v;
+	if (num(ld, "dhcp6.preference", d->preference, 255, 0, 255, &v))
+		return -1;
+	cd->preference = (uint8_t)v;
+	cd->rapid_commit = ybool(d->rapid_commit, true);
+	if (num(ld, "dhcp6.info_refresh", d->info_refresh, 86400, 600, UINT32_MAX - 1, &v))
+		return -1;
+	cd->info_refresh = (uint32_t)v;
+	if (!(cd->subnets = conf_list(ld, d->subnets_count, sizeof(*cd->subnets))))
+		return -1;
+	for (size_t i = 0; i < d->subnets_count; i++) {
+		if (conv_subnet6(ld, i, &d->subnets[i], &cd->subnets[i]))
+			return -1;
+		cd->n_subnets++;
+	}
+	return 0;
+}
+
 static int
 convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 {
@@ -2330,7 +2476,8 @@ convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		rc = conv_ifaces(ld, y, c) || conv_dhcp4(ld, y, c, names, c->n_images) ||
 			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c) ||
 			     conv_pxe(ld, y, c, names, c->n_images) || conv_templates(ld, y, c) ||
-			     conv_exception(ld, y, c) || conv_http(ld, y, c) || conv_ra(ld, y, c)
+			     conv_exception(ld, y, c) || conv_http(ld, y, c) || conv_ra(ld, y, c) ||
+			     conv_dhcp6(ld, y, c)
 			 ? -1
 			 : 0;
 	}
@@ -2489,6 +2636,7 @@ ctl_conf_free(struct ctl_conf *c)
 		free(c->subnets[i].hosts);
 	}
 	free(c->subnets);
+	free(c->dhcp6.subnets);
 	free(c->rules);
 	free(c->pxe.items);
 	for (size_t i = 0; i < c->n_templates; i++)

@@ -153,6 +153,31 @@ struct ctl_conf_ra {
 	struct bf_ra_conf ra;		/* what each RA says (the SLLA is the port's MAC) */
 };
 
+/* DHCPv6 (dhcp6:): stateful addresses from pools, boot URLs by the boot rules. */
+#define CTL_MAX_POOLS6 8
+struct ctl_conf_subnet6 {
+	uint8_t prefix[16];
+	uint8_t plen;
+	uint8_t n_pools;
+	struct {
+		uint8_t first[16], last[16]; /* inclusive, inside the prefix, first <= last */
+	} pools[CTL_MAX_POOLS6];
+	uint8_t n_dns;
+	uint8_t dns[CTL_MAX_ADDRS][16];
+	char domains[512];	/* "a.example,b.example" (checked), empty: none */
+};
+
+struct ctl_conf_dhcp6 {
+	bool enabled;
+	uint32_t preferred;	/* preferred lifetime, s (default 3600) */
+	uint32_t valid;		/* valid lifetime, s (default 7200) */
+	uint8_t preference;	/* Advertise preference (default 255) */
+	bool rapid_commit;	/* honour Rapid Commit (default true) */
+	uint32_t info_refresh;	/* Information-Request answers (default 86400) */
+	size_t n_subnets;
+	struct ctl_conf_subnet6 *subnets;
+};
+
 struct ctl_conf {
 	char *path;			/* the file it came from */
 	size_t n_ifaces;
@@ -174,6 +199,7 @@ struct ctl_conf {
 	struct ctl_conf_exception exception;
 	struct ctl_conf_http http;
 	struct ctl_conf_ra ra;
+	struct ctl_conf_dhcp6 dhcp6;
 	size_t n_templates;
 	struct ctl_conf_template *templates;
 };

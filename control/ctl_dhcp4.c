@@ -472,20 +472,18 @@ pick_address(struct req_ctx *r, uint64_t now)
 	return 0;
 }
 
-static const struct ctl_conf_boot_rule *
-match_rule(const struct ctl_conf *conf, const struct bf_dhcp4_msg *m)
+const struct ctl_conf_boot_rule *
+ctl_match_rule(const struct ctl_conf *conf, bool is_ipxe, const uint16_t *arch, const uint8_t *vc,
+	       size_t vlen)
 {
-	size_t vlen = 0;
-	const uint8_t *vc = bf_dhcp4_get(m, BF_O4_VENDOR_CLASS, &vlen);
-
 	for (size_t i = 0; i < conf->n_rules; i++) {
 		const struct ctl_conf_boot_rule *r = &conf->rules[i];
-		if (r->ipxe >= 0 && r->ipxe != (int8_t)m->is_ipxe)
+		if (r->ipxe >= 0 && r->ipxe != (int8_t)is_ipxe)
 			continue;
 		if (r->n_arch) {
 			bool hit = false;
-			for (uint8_t k = 0; k < r->n_arch && m->n_arch; k++)
-				hit |= r->arch[k] == m->arch[0];
+			for (uint8_t k = 0; k < r->n_arch && arch; k++)
+				hit |= r->arch[k] == *arch;
 			if (!hit)
 				continue;
 		}
@@ -495,6 +493,15 @@ match_rule(const struct ctl_conf *conf, const struct bf_dhcp4_msg *m)
 		return r;
 	}
 	return NULL;
+}
+
+static const struct ctl_conf_boot_rule *
+match_rule(const struct ctl_conf *conf, const struct bf_dhcp4_msg *m)
+{
+	size_t vlen = 0;
+	const uint8_t *vc = bf_dhcp4_get(m, BF_O4_VENDOR_CLASS, &vlen);
+
+	return ctl_match_rule(conf, m->is_ipxe, m->n_arch ? &m->arch[0] : NULL, vc, vlen);
 }
 
 /* Boot file for this client: a host's own file, unless it is iPXE and a rule

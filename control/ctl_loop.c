@@ -21,6 +21,7 @@
 #include "ctl_http.h"
 #include "ctl_loop.h"
 #include "ctl_store.h"
+#include "shared/bf_nd.h"
 
 static uint64_t
 mono_ms(void)
@@ -72,6 +73,7 @@ write_stats(const struct ctl *c)
 	}
 	fprintf(f, "tftp_sessions %llu\n", (unsigned long long)sessions);
 	fprintf(f, "dhcp4_leases_bound %llu\n", (unsigned long long)ctl_leases_count(c->leases));
+	fprintf(f, "dhcp6_leases %llu\n", (unsigned long long)ctl_leases6_count(c->leases6));
 	fprintf(f, "config_generation %llu\n",
 		(unsigned long long)(c->dp->snap ? c->dp->snap->generation : 0));
 	fprintf(f, "workers %u\n", c->dp->n_workers);
@@ -134,6 +136,25 @@ is_ipv6(const struct rte_mbuf *m)
 	return m->data_len >= off + 2 && d[off] == 0x86 && d[off + 1] == 0xdd;
 }
 
+/* IPv6 from a worker: DHCPv6 (UDP 547) or a Router Solicitation. */
+static void
+ip6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w, struct rte_mbuf *m)
+{
+	struct bf_ip6_pkt p;
+
+	/* The worker verified it; checking again costs little and keeps this safe alone. */
+	switch (bf_ip6_classify(&p, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, 0)) {
+	case BF_IP6_UDP6:
+		ctl_dhcp6_input(c, snap, w, m, &p);
+		break;
+	case BF_IP6_ICMP6:
+		ctl_ra_rs(c, m, mono_ms());
+		break;
+	default:
+		rte_pktmbuf_free(m);
+	}
+}
+
 unsigned
 ctl_poll(struct ctl *c)
 {
@@ -146,8 +167,8 @@ ctl_poll(struct ctl *c)
 		struct dp_worker *w = dp->workers[i];
 		unsigned n = rte_ring_dequeue_burst(w->to_ctl, (void **)pkts, DP_BURST, NULL);
 		for (unsigned k = 0; k < n; k++) {
-			if (is_ipv6(pkts[k])) /* Router Solicitations (the worker checked them) */
-				ctl_ra_rs(c, pkts[k], mono_ms());
+			if (is_ipv6(pkts[k]))
+				ip6_input(c, snap, w, pkts[k]);
 			else
 				ctl_dhcp4_input(c, snap, w, pkts[k]);
 		}
@@ -179,6 +200,7 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 		ctl_ra_tick(c, now);
 		if (now >= next_tick) {
 			ctl_dhcp4_tick(c, ctl_now());
+			ctl_dhcp6_tick(c, ctl_now());
 			ctl_flush(c); /* expired leases leave the store too */
 			next_tick = now + 1000;
 		}

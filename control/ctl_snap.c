@@ -134,6 +134,7 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 	}
 	s->pxe_mcast = conf->pxe.mcast;
 	s->ra = conf->ra.enabled;
+	s->dhcp6 = conf->dhcp6.enabled;
 	s->exc.rate = conf->exception.rate;
 	s->exc.burst = conf->exception.burst;
 	s->exc.n_ethertypes = conf->exception.n_ethertypes;

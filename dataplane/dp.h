@@ -82,6 +82,7 @@ struct dp_snap {
 	uint32_t pxe_mcast;		/* PXE multicast discovery address accepted for DHCP, or 0 */
 	struct dp_exc_params exc;
 	bool ra;			/* Router Advertisements on (RS go to the control thread) */
+	bool dhcp6;			/* DHCPv6 server on (port 547 goes to the control thread) */
 	uint32_t n_images;
 	struct dp_image **images;	/* sorted by name */
 	uint32_t img_mask;		/* open-addressing table size - 1 */

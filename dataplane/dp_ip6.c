@@ -186,7 +186,18 @@ udp6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m,
 	   const struct bf_ip6_pkt *p, const struct dp_iface *ifc)
 {
 	struct dp_ctx *ctx = w->ctx;
+	static const uint8_t all_dhcp[16] = {0xff, 0x02, [13] = 0x01, [15] = 0x02};
 
+	if (p->dport == 547 && snap->dhcp6 &&
+	    (!memcmp(p->dst, all_dhcp, 16) || dp_ip6_is_ours(ifc, p->dst))) {
+		/* The lease manager owns DHCPv6, as DHCPv4; the frame travels whole. */
+		BF_CNT(&w->ctr, dhcp6_rx);
+		if (rte_ring_enqueue(w->to_ctl, m) != 0) {
+			BF_CNT(&w->ctr, drop_dhcp6_ring_full);
+			rte_pktmbuf_free(m);
+		}
+		return true;
+	}
 	if (!dp_ip6_is_ours(ifc, p->dst))
 		return false;
 	if (p->dport == BF_TFTP_PORT) {
