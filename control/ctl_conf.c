@@ -170,6 +170,8 @@ struct y_subnet6 {
 	char *prefix;
 	char **pools;
 	unsigned pools_count;
+	char **pd_pools;
+	unsigned pd_pools_count;
 	char **dns;
 	unsigned dns_count;
 	char **domains;
@@ -388,6 +390,8 @@ static const cyaml_schema_field_t y_ra_fields[] = {
 static const cyaml_schema_field_t y_subnet6_fields[] = {
     CYAML_FIELD_STRING_PTR("prefix", PTR, struct y_subnet6, prefix, 0, STR_TOKEN),
     CYAML_FIELD_SEQUENCE("pools", PTR | OPT, struct y_subnet6, pools, &y_token, 0, CTL_MAX_POOLS6),
+    CYAML_FIELD_SEQUENCE("pd_pools", PTR | OPT, struct y_subnet6, pd_pools, &y_token, 0,
+			 CTL_MAX_POOLS6),
     CYAML_FIELD_SEQUENCE("dns", PTR | OPT, struct y_subnet6, dns, &y_token, 0, CTL_MAX_ADDRS),
     CYAML_FIELD_SEQUENCE("domains", PTR | OPT, struct y_subnet6, domains, &y_token, 0, 8),
     CYAML_FIELD_END,
@@ -2410,6 +2414,34 @@ conv_subnet6(struct ld *ld, size_t si, const struct y_subnet6 *ys, struct ctl_co
 					 "within one /64",
 					 shows(ld, t), shows(ld, ys->prefix));
 		cs->n_pools++;
+	}
+	for (unsigned j = 0; ys->pd_pools && j < ys->pd_pools_count; j++) {
+		const char *t = ys->pd_pools[j], *dash = strchr(t, '-'), *slash = strrchr(t, '/');
+		char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+		char *end;
+		unsigned long len = slash ? strtoul(slash + 1, &end, 10) : 0;
+		path = pathf(ld, "dhcp6.subnets[%zu].pd_pools[%u]", si, j);
+		if (!dash || !slash || slash < dash || *end || len < 32 || len > 64 ||
+		    (size_t)(dash - t) >= sizeof(a) || (size_t)(slash - dash - 1) >= sizeof(b))
+			return fail_node(ld, path, false,
+					 "invalid prefix pool '%s' (expected \"first-last/length\", "
+					 "like 3ffe:501:ffff:100::-3ffe:501:ffff:111::/64, length "
+					 "32..64)",
+					 shows(ld, t));
+		memcpy(a, t, (size_t)(dash - t));
+		a[dash - t] = '\0';
+		memcpy(b, dash + 1, (size_t)(slash - dash - 1));
+		b[slash - dash - 1] = '\0';
+		if (inet_pton(AF_INET6, a, cs->pd[j].first) != 1 ||
+		    inet_pton(AF_INET6, b, cs->pd[j].last) != 1 ||
+		    memcmp(cs->pd[j].first, cs->pd[j].last, 16) > 0 ||
+		    !in_prefix6(cs->pd[j].first, cs->pd[j].first, (uint8_t)len) ||
+		    !in_prefix6(cs->pd[j].last, cs->pd[j].last, (uint8_t)len))
+			return fail_node(ld, path, false,
+					 "invalid prefix pool '%s': first <= last, no bits past /%lu",
+					 shows(ld, t), len);
+		cs->pd[j].len = (uint8_t)len;
+		cs->n_pd++;
 	}
 	for (unsigned j = 0; ys->dns && j < ys->dns_count; j++) {
 		if (inet_pton(AF_INET6, ys->dns[j], cs->dns[j]) != 1)

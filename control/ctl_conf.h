@@ -162,6 +162,11 @@ struct ctl_conf_subnet6 {
 	struct {
 		uint8_t first[16], last[16]; /* inclusive, inside the prefix, first <= last */
 	} pools[CTL_MAX_POOLS6];
+	uint8_t n_pd;		/* prefix delegation (IA_PD) pools */
+	struct {
+		uint8_t first[16], last[16]; /* the first and last delegated prefix */
+		uint8_t len;		/* delegated prefix length, 32..64 */
+	} pd[CTL_MAX_POOLS6];
 	uint8_t n_dns;
 	uint8_t dns[CTL_MAX_ADDRS][16];
 	char domains[512];	/* "a.example,b.example" (checked), empty: none */

@@ -3,7 +3,8 @@
  * The DHCPv6 server (RFC 8415) of the control thread: Solicit/Advertise,
  * Request/Renew/Rebind/Reply, Rapid Commit, Release, Decline, Confirm,
  * Information-Request, and all of them through relays (Relay-forward in,
- * Relay-reply out, INTERFACE_ID echoed). Addresses for IA_NA and IA_TA come
+ * Relay-reply out, INTERFACE_ID echoed). Prefixes for IA_PD come from the
+ * subnet's pd_pools; addresses for IA_NA and IA_TA come
  * from the pools of the subnet that holds the client's link (the interface's
  * prefix, or the innermost relay's link-address). PXE and HTTP boot clients
  * get a bootfile-url (RFC 5970) chosen by the same boot rules as DHCPv4.
@@ -262,6 +263,48 @@ pick6(struct req6 *r, uint16_t type, uint32_t iaid, uint8_t out[16])
 	return false;
 }
 
+/* A delegated prefix for this IA_PD: its current one, else a hash-placed
+ * probe through the prefix pools (prefixes of 32..64 bits: the upper half). */
+static bool
+pick_pd(struct req6 *r, uint32_t iaid, uint8_t out[16], uint8_t *plen)
+{
+	const struct ctl_conf_subnet6 *s = r->subnet;
+	const uint8_t *duid = r->m.client_id.p;
+	size_t dl = r->m.client_id.len;
+	struct lease6 *x = by_key(r->c->leases6, duid, dl, BF_O6_IA_PD, iaid);
+	uint32_t h = key_hash(duid, dl, BF_O6_IA_PD, iaid);
+
+	for (unsigned p = 0; p < s->n_pd; p++) {
+		uint64_t lo, hi;
+		unsigned shift = 64u - s->pd[p].len;
+		memcpy(&lo, s->pd[p].first, 8);
+		memcpy(&hi, s->pd[p].last, 8);
+		lo = be64toh(lo) >> shift;
+		hi = be64toh(hi) >> shift;
+		if (x && x->expires > r->now) {
+			uint64_t cur;
+			memcpy(&cur, x->addr, 8);
+			cur = be64toh(cur) >> shift;
+			if (cur >= lo && cur <= hi) {
+				memcpy(out, x->addr, 16);
+				*plen = s->pd[p].len;
+				return true;
+			}
+		}
+		uint64_t span = hi - lo + 1, tries = span < 65536 ? span : 65536;
+		for (uint64_t k = 0; k < tries; k++) {
+			uint64_t v = htobe64((lo + (h + k) % span) << shift);
+			memset(out, 0, 16);
+			memcpy(out, &v, 8);
+			if (usable(r, out, BF_O6_IA_PD, iaid)) {
+				*plen = s->pd[p].len;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 static void
 bind6(struct req6 *r, uint16_t type, uint32_t iaid, const uint8_t a[16], bool bound)
 {
@@ -325,21 +368,31 @@ put_ias(struct req6 *r, struct bf_wr *w, bool commit, char *first, size_t flen)
 		unsigned n = kind == 0 ? m->n_ia_na : kind == 1 ? m->n_ia_ta : m->n_ia_pd;
 		for (unsigned i = 0; i < n; i++) {
 			struct bf_dhcp6_ia ia = {.type = src[i].type, .iaid = src[i].iaid};
-			if (kind == 2 || !r->subnet || !pick6(r, ia.type, ia.iaid, ia.addr[0].addr)) {
+			uint8_t plen = 128;
+			bool got = r->subnet &&
+				   (kind == 2 ? pick_pd(r, ia.iaid, ia.addr[0].addr, &plen)
+					      : pick6(r, ia.type, ia.iaid, ia.addr[0].addr));
+			if (!got) {
 				ia.has_status = true;
 				ia.status = kind == 2 ? BF_D6S_NO_PREFIX_AVAIL : BF_D6S_NO_ADDRS_AVAIL;
 			} else {
 				ia.n_addr = 1;
-				ia.addr[0].plen = 128;
+				ia.addr[0].plen = plen;
 				ia.addr[0].preferred = d->preferred;
 				ia.addr[0].valid = d->valid;
-				if (kind == 0) { /* RFC 8415 21.4: T1 0.5, T2 0.8 of preferred */
+				if (kind != 1) { /* RFC 8415 21.4, 21.21: T1 0.5, T2 0.8 of preferred */
 					ia.t1 = d->preferred / 2;
 					ia.t2 = (uint32_t)((uint64_t)d->preferred * 4 / 5);
 				}
 				bind6(r, ia.type, ia.iaid, ia.addr[0].addr, commit);
-				if (!first[0])
+				if (!first[0] && kind != 2)
 					inet_ntop(AF_INET6, ia.addr[0].addr, first, (socklen_t)flen);
+				if (kind == 2) {
+					char pb[INET6_ADDRSTRLEN];
+					inet_ntop(AF_INET6, ia.addr[0].addr, pb, sizeof(pb));
+					CTL_LOG(INFO, "dhcp6: prefix %s/%u for %s iaid %u%s", pb, plen,
+						r->duid_hex, ia.iaid, commit ? "" : " (advertised)");
+				}
 			}
 			bf_dhcp6_put_ia(w, &ia);
 		}
@@ -352,9 +405,9 @@ release_ias(struct req6 *r, bool decline)
 {
 	const struct bf_dhcp6_msg *m = &r->m;
 
-	for (int kind = 0; kind < 2; kind++) {
-		const struct bf_dhcp6_ia *src = kind == 0 ? m->ia_na : m->ia_ta;
-		unsigned n = kind == 0 ? m->n_ia_na : m->n_ia_ta;
+	for (int kind = 0; kind < 3; kind++) {
+		const struct bf_dhcp6_ia *src = kind == 0 ? m->ia_na : kind == 1 ? m->ia_ta : m->ia_pd;
+		unsigned n = kind == 0 ? m->n_ia_na : kind == 1 ? m->n_ia_ta : m->n_ia_pd;
 		for (unsigned i = 0; i < n; i++) {
 			struct lease6 *x = by_key(r->c->leases6, m->client_id.p, m->client_id.len,
 						  src[i].type, src[i].iaid);
