@@ -166,8 +166,17 @@ struct y_ra {
 	uint64_t *domains_lifetime;
 };
 
+struct y_host6 {
+	char *name;
+	char *duid;
+	char *mac;
+	char *address;
+};
+
 struct y_subnet6 {
 	char *prefix;
+	struct y_host6 *hosts;
+	unsigned hosts_count;
 	char **pools;
 	unsigned pools_count;
 	char **pd_pools;
@@ -387,7 +396,21 @@ static const cyaml_schema_field_t y_ra_fields[] = {
     CYAML_FIELD_END,
 };
 
+static const cyaml_schema_field_t y_host6_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", PTR | OPT, struct y_host6, name, 0, CTL_MAX_HOSTNAME - 1),
+    CYAML_FIELD_STRING_PTR("duid", PTR | OPT, struct y_host6, duid, 0, 400),
+    CYAML_FIELD_STRING_PTR("mac", PTR | OPT, struct y_host6, mac, 0, STR_TOKEN),
+    CYAML_FIELD_STRING_PTR("address", PTR, struct y_host6, address, 0, STR_TOKEN),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t y_host6_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_host6, y_host6_fields),
+};
+
 static const cyaml_schema_field_t y_subnet6_fields[] = {
+    CYAML_FIELD_SEQUENCE("hosts", PTR | OPT, struct y_subnet6, hosts, &y_host6_schema, 0,
+			 CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("prefix", PTR, struct y_subnet6, prefix, 0, STR_TOKEN),
     CYAML_FIELD_SEQUENCE("pools", PTR | OPT, struct y_subnet6, pools, &y_token, 0, CTL_MAX_POOLS6),
     CYAML_FIELD_SEQUENCE("pd_pools", PTR | OPT, struct y_subnet6, pd_pools, &y_token, 0,
@@ -2449,6 +2472,48 @@ conv_subnet6(struct ld *ld, size_t si, const struct y_subnet6 *ys, struct ctl_co
 					 "invalid IPv6 address '%s'", shows(ld, ys->dns[j]));
 		cs->n_dns++;
 	}
+	if (!(cs->hosts = conf_list(ld, ys->hosts_count, sizeof(*cs->hosts))))
+		return -1;
+	for (unsigned j = 0; j < ys->hosts_count; j++) {
+		const struct y_host6 *yh = &ys->hosts[j];
+		struct ctl_conf_host6 *h = &cs->hosts[j];
+		if (yh->name)
+			snprintf(h->name, sizeof(h->name), "%s", yh->name);
+		if (yh->duid) {
+			int n = hex_bytes(yh->duid, h->duid, sizeof(h->duid));
+			if (n < 2 || bf_dhcp6_duid_type(h->duid, (size_t)n) < 0)
+				return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].hosts[%u].duid", si, j),
+						 false, "invalid DUID '%s' (hex bytes, 2..130)",
+						 shows(ld, yh->duid));
+			h->duid_len = (uint8_t)n;
+		}
+		if (yh->mac) {
+			if (mac_parse_unicast(yh->mac, h->mac))
+				return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].hosts[%u].mac", si, j),
+						 false, "invalid unicast MAC address '%s'",
+						 shows(ld, yh->mac));
+			h->has_mac = true;
+		}
+		if (!h->duid_len && !h->has_mac)
+			return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].hosts[%u]", si, j), false,
+					 "a DHCPv6 host needs 'duid' or 'mac'");
+		if (inet_pton(AF_INET6, yh->address, h->addr) != 1 ||
+		    !in_prefix6(h->addr, cs->prefix, cs->plen))
+			return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].hosts[%u].address", si, j),
+					 false, "host address '%s' is not inside prefix '%s'",
+					 shows(ld, yh->address), shows(ld, ys->prefix));
+		for (unsigned k = 0; k < j; k++) {
+			const struct ctl_conf_host6 *o = &cs->hosts[k];
+			if (!memcmp(o->addr, h->addr, 16) ||
+			    (h->duid_len && o->duid_len == h->duid_len &&
+			     !memcmp(o->duid, h->duid, h->duid_len)) ||
+			    (h->has_mac && o->has_mac && !memcmp(o->mac, h->mac, 6)))
+				return fail_node(ld,
+						 pathf(ld, "dhcp6.subnets[%zu].hosts[%u]", si, j), false,
+						 "host repeats the address, DUID or MAC of hosts[%u]", k);
+		}
+		cs->n_hosts++;
+	}
 	size_t off = 0;
 	for (unsigned j = 0; ys->domains && j < ys->domains_count; j++)
 		off += (size_t)snprintf(cs->domains + off, sizeof(cs->domains) - off, "%s%s",
@@ -2488,9 +2553,9 @@ conv_dhcp6(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 	if (!(cd->subnets = conf_list(ld, d->subnets_count, sizeof(*cd->subnets))))
 		return -1;
 	for (size_t i = 0; i < d->subnets_count; i++) {
+		cd->n_subnets++; /* counted first: ctl_conf_free frees a half-converted one too */
 		if (conv_subnet6(ld, i, &d->subnets[i], &cd->subnets[i]))
 			return -1;
-		cd->n_subnets++;
 	}
 	return 0;
 }
@@ -2668,6 +2733,8 @@ ctl_conf_free(struct ctl_conf *c)
 		free(c->subnets[i].hosts);
 	}
 	free(c->subnets);
+	for (size_t i = 0; i < c->dhcp6.n_subnets; i++)
+		free(c->dhcp6.subnets[i].hosts);
 	free(c->dhcp6.subnets);
 	free(c->rules);
 	free(c->pxe.items);

@@ -155,6 +155,17 @@ struct ctl_conf_ra {
 
 /* DHCPv6 (dhcp6:): stateful addresses from pools, boot URLs by the boot rules. */
 #define CTL_MAX_POOLS6 8
+/* A DHCPv6 reservation: matched by DUID, else by MAC (from a DUID-LL/LLT,
+ * the client link-layer address option 79, or a relay's option 79). */
+struct ctl_conf_host6 {
+	char name[CTL_MAX_HOSTNAME];
+	uint8_t duid_len;	/* 0: none */
+	uint8_t duid[130];
+	bool has_mac;
+	uint8_t mac[6];
+	uint8_t addr[16];	/* inside the subnet's prefix */
+};
+
 struct ctl_conf_subnet6 {
 	uint8_t prefix[16];
 	uint8_t plen;
@@ -170,6 +181,8 @@ struct ctl_conf_subnet6 {
 	uint8_t n_dns;
 	uint8_t dns[CTL_MAX_ADDRS][16];
 	char domains[512];	/* "a.example,b.example" (checked), empty: none */
+	size_t n_hosts;
+	struct ctl_conf_host6 *hosts;	/* unique DUIDs, MACs and addresses in the subnet */
 };
 
 struct ctl_conf_dhcp6 {

@@ -176,6 +176,7 @@ struct req6 {
 	struct bf_dhcp6_msg m;
 	struct bf_dhcp6_chain chain;
 	uint8_t server_duid[10];
+	const struct ctl_conf_host6 *host;	/* this client's reservation, or NULL */
 	uint64_t now;
 	char duid_hex[64];
 };
@@ -216,9 +217,66 @@ find_subnet6(const struct req6 *r)
 	return NULL;
 }
 
+/* The client's MAC: from its DUID-LL/LLT, its option 79, or the relay's. */
+static bool
+client_mac(const struct req6 *r, uint8_t mac[6])
+{
+	const struct bf_dhcp6_msg *m = &r->m;
+
+	if (bf_dhcp6_duid_mac(m->client_id.p, m->client_id.len, mac) == 0)
+		return true;
+	if (m->lltype == 1 && m->lladdr.len == 6) {
+		memcpy(mac, m->lladdr.p, 6);
+		return true;
+	}
+	for (unsigned i = r->chain.n; i-- > 0;) {
+		const struct bf_dhcp6_relay *l = &r->chain.layer[i];
+		if (l->lladdr.p && l->lltype == 1 && l->lladdr.len == 6) {
+			memcpy(mac, l->lladdr.p, 6);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A reservation by DUID, else by MAC. */
+static const struct ctl_conf_host6 *
+find_host6(const struct req6 *r)
+{
+	const struct ctl_conf_subnet6 *s = r->subnet;
+	uint8_t mac[6];
+	bool has_mac;
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < s->n_hosts; i++)
+		if (s->hosts[i].duid_len == r->m.client_id.len &&
+		    !memcmp(s->hosts[i].duid, r->m.client_id.p, r->m.client_id.len))
+			return &s->hosts[i];
+	has_mac = client_mac(r, mac);
+	for (size_t i = 0; has_mac && i < s->n_hosts; i++)
+		if (s->hosts[i].has_mac && !memcmp(s->hosts[i].mac, mac, 6))
+			return &s->hosts[i];
+	return NULL;
+}
+
+/* Reserved for another client? (Reserved addresses never come from a pool.) */
+static bool
+reserved_for_other(const struct req6 *r, const uint8_t a[16])
+{
+	const struct ctl_conf_subnet6 *s = r->subnet;
+
+	for (size_t i = 0; s && i < s->n_hosts; i++)
+		if (!memcmp(s->hosts[i].addr, a, 16))
+			return &s->hosts[i] != r->host;
+	return false;
+}
+
 static bool
 usable(struct req6 *r, const uint8_t a[16], uint16_t type, uint32_t iaid)
 {
+	if (reserved_for_other(r, a))
+		return false;
 	struct lease6 *x = by_addr(r->c->leases6, a);
 	if (!x)
 		return true;
@@ -240,7 +298,12 @@ pick6(struct req6 *r, uint16_t type, uint32_t iaid, uint8_t out[16])
 	size_t dl = r->m.client_id.len;
 	struct lease6 *x = by_key(r->c->leases6, duid, dl, type, iaid);
 
-	if (x && x->expires > r->now && in_prefix(x->addr, s->prefix, s->plen)) {
+	if (r->host && type == BF_O6_IA_NA && usable(r, r->host->addr, type, iaid)) {
+		memcpy(out, r->host->addr, 16);
+		return true;
+	}
+	if (x && x->expires > r->now && in_prefix(x->addr, s->prefix, s->plen) &&
+	    !reserved_for_other(r, x->addr)) {
 		memcpy(out, x->addr, 16);
 		return true;
 	}
@@ -527,6 +590,7 @@ ctl_dhcp6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		goto out;
 	}
 	r->subnet = find_subnet6(r);
+	r->host = find_host6(r);
 	hex(r->duid_hex, sizeof(r->duid_hex), r->m.client_id.p, r->m.client_id.len);
 
 	uint8_t type = BF_DHCP6_REPLY;
@@ -612,9 +676,10 @@ ctl_dhcp6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		BF_CNT(&c->ctr, dhcp6_advertise);
 	else
 		BF_CNT(&c->ctr, dhcp6_reply);
-	CTL_LOG(INFO, "dhcp6: %s %s to %s for %s%s%s boot %s (rule %s)%s",
+	CTL_LOG(INFO, "dhcp6: %s %s to %s%s%s for %s%s%s boot %s (rule %s)%s",
 		type == BF_DHCP6_ADVERTISE ? "ADVERTISE" : "REPLY", first[0] ? first : "-",
-		r->duid_hex, names[r->m.type < 12 ? r->m.type : 0], r->chain.n ? " via relay" : "",
+		r->duid_hex, r->host ? " host " : "", r->host ? r->host->name : "",
+		names[r->m.type < 12 ? r->m.type : 0], r->chain.n ? " via relay" : "",
 		r->m.is_ipxe ? " (iPXE)" : "", url ? url : "-", url ? why : "none",
 		r->m.type == BF_DHCP6_SOLICIT && commit ? " rapid-commit" : "");
 	send6(r, w, p, in, out, w6.off);
