@@ -113,6 +113,8 @@ struct y_rule {
 	char *vendor_class;
 	char *file;
 	char *next_server;
+	char **params;
+	unsigned params_count;
 };
 
 struct y_tftp {
@@ -250,6 +252,10 @@ static const cyaml_schema_value_t y_token = {
     CYAML_VALUE_STRING(PTR, char, 0, STR_TOKEN),
 };
 
+static const cyaml_schema_value_t y_param = {
+    CYAML_VALUE_STRING(PTR, char, 1, 127),
+};
+
 static const cyaml_schema_value_t y_u64 = {
     CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint64_t),
 };
@@ -327,6 +333,8 @@ static const cyaml_schema_field_t y_rule_fields[] = {
 			   sizeof(((struct ctl_conf_boot_rule *)NULL)->vendor_prefix) - 1),
     CYAML_FIELD_STRING_PTR("file", PTR, struct y_rule, file, 0, CTL_MAX_NAME - 1),
     CYAML_FIELD_STRING_PTR("next_server", PTR | OPT, struct y_rule, next_server, 0, STR_TOKEN),
+    CYAML_FIELD_SEQUENCE("params", PTR | OPT, struct y_rule, params, &y_param, 0,
+			 CTL_MAX_BOOT_PARAMS),
     CYAML_FIELD_END,
 };
 
@@ -2141,6 +2149,14 @@ conv_rules(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const stru
 		if (yr->next_server && ip_at(ld, pathf(ld, "boot[%zu].next_server", i),
 					     yr->next_server, &r->next_server))
 			return -1;
+		for (unsigned k = 0; yr->params && k < yr->params_count; k++) {
+			if (!printable(yr->params[k]))
+				return fail_node(ld, pathf(ld, "boot[%zu].params[%u]", i, k), false,
+						 "invalid boot parameter '%s'",
+						 shows(ld, yr->params[k]));
+			snprintf(r->params[k], sizeof(r->params[k]), "%s", yr->params[k]);
+			r->n_params++;
+		}
 	}
 	return 0;
 }

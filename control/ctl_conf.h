@@ -73,6 +73,8 @@ struct ctl_conf_subnet {
 	struct ctl_conf_host *hosts;	/* unique MACs and addresses across the file */
 };
 
+#define CTL_MAX_BOOT_PARAMS 8
+
 /* A boot rule: the first rule whose every given criterion matches wins. */
 struct ctl_conf_boot_rule {
 	char name[64];
@@ -82,6 +84,8 @@ struct ctl_conf_boot_rule {
 	char vendor_prefix[64];		/* option 60 prefix, empty: any */
 	char file[CTL_MAX_NAME];	/* boot file name sent (option 67 / file) */
 	uint32_t next_server;		/* 0: the subnet's */
+	uint8_t n_params;		/* DHCPv6 bootfile parameters (option 60) */
+	char params[CTL_MAX_BOOT_PARAMS][128];
 };
 
 struct ctl_conf_image {

@@ -389,7 +389,8 @@ bind6(struct req6 *r, uint16_t type, uint32_t iaid, const uint8_t a[16], bool bo
 /* The boot URL for this client, or NULL: the boot rules with the DHCPv6
  * client architecture (61), user class "iPXE" (15) and vendor class (16). */
 static const char *
-boot_url(struct req6 *r, char *buf, size_t len, const char **why)
+boot_url(struct req6 *r, char *buf, size_t len, const char **why,
+	 const struct ctl_conf_boot_rule **out)
 {
 	const struct bf_dhcp6_msg *m = &r->m;
 	const uint8_t *vc = NULL;
@@ -404,6 +405,7 @@ boot_url(struct req6 *r, char *buf, size_t len, const char **why)
 	if (!rule)
 		return NULL;
 	*why = rule->name;
+	*out = rule;
 	if (strstr(rule->file, "://"))
 		return rule->file;
 	/* An image name: TFTP from the first global address of the interface */
@@ -564,6 +566,7 @@ ctl_dhcp6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 	struct bf_wr w6;
 	char first[INET6_ADDRSTRLEN] = "", urlbuf[300];
 	const char *why = "none", *url = NULL;
+	const struct ctl_conf_boot_rule *rule = NULL;
 
 	if (!r || !c->leases6) {
 		free(r);
@@ -659,9 +662,15 @@ ctl_dhcp6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 	if (r->m.type == BF_DHCP6_INFORMATION_REQUEST)
 		bf_dhcp6_put_info_refresh(&w6, r->conf->dhcp6.info_refresh);
 	if (config && (r->m.n_arch || r->m.is_pxe || r->m.is_http || wants(r, BF_O6_BOOTFILE_URL)))
-		url = boot_url(r, urlbuf, sizeof(urlbuf), &why);
+		url = boot_url(r, urlbuf, sizeof(urlbuf), &why, &rule);
 	if (url) {
 		bf_dhcp6_put_bootfile_url(&w6, url);
+		if (rule->n_params) { /* RFC 5970 3.2, e.g. a kernel command line */
+			const char *pv[CTL_MAX_BOOT_PARAMS];
+			for (unsigned k = 0; k < rule->n_params; k++)
+				pv[k] = rule->params[k];
+			bf_dhcp6_put_bootfile_params(&w6, pv, rule->n_params);
+		}
 		if (r->m.is_http) { /* UEFI HTTP Boot looks for its echo, as over DHCPv4 */
 			static const char http[] = "HTTPClient";
 			struct bf_dhcp6_span item = {(const uint8_t *)http, sizeof(http) - 1};

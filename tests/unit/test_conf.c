@@ -168,6 +168,31 @@ Test(conf, full_every_field)
 	cr_expect_eq(c->http.listen[2].port, 81);
 	cr_expect_eq(c->http.max_connections, 10);
 	cr_expect_eq(c->http.timeout_s, 5);
+	cr_expect(c->dhcp6.enabled);
+	cr_expect_eq(c->dhcp6.preferred, 1800);
+	cr_expect_eq(c->dhcp6.valid, 3600);
+	cr_expect_eq(c->dhcp6.preference, 7);
+	cr_expect_not(c->dhcp6.rapid_commit);
+	cr_expect_eq(c->dhcp6.info_refresh, 600);
+	cr_assert_eq(c->dhcp6.n_subnets, 1);
+	const struct ctl_conf_subnet6 *s6 = &c->dhcp6.subnets[0];
+	cr_expect_eq(s6->plen, 64);
+	cr_expect_eq(s6->n_pools, 1);
+	cr_expect_eq(s6->pools[0].first[15], 0x10);
+	cr_expect_eq(s6->pools[0].last[15], 0xff);
+	cr_assert_eq(s6->n_pd, 1);
+	cr_expect_eq(s6->pd[0].len, 56);
+	cr_expect_eq(s6->pd[0].last[5], 0xff);
+	cr_expect_eq(s6->n_dns, 1);
+	cr_expect_str_eq(s6->domains, "lab.example,b.example");
+	cr_assert_eq(s6->n_hosts, 2);
+	cr_expect_eq(s6->hosts[0].duid_len, 10);
+	cr_expect_not(s6->hosts[0].has_mac);
+	cr_expect_eq(s6->hosts[0].addr[15], 5);
+	cr_expect(s6->hosts[1].has_mac);
+	cr_expect_eq(s6->hosts[1].mac[5], 2);
+	cr_expect_eq(c->rules[1].n_params, 2);
+	cr_expect_str_eq(c->rules[1].params[1], "ip=dhcp");
 	cr_expect(c->ra.enabled);
 	cr_expect(c->ra.ra.managed);
 	cr_expect_not(c->ra.ra.other);
@@ -286,6 +311,7 @@ Test(conf, minimal_defaults)
 	cr_expect_eq(c->exception.ethertypes[2], 0x86dd);
 	cr_expect_eq(c->http.n_listen, 0);
 	cr_expect_not(c->ra.enabled);
+	cr_expect_not(c->dhcp6.enabled);
 	cr_expect_eq(c->http.max_connections, 1024);
 	cr_expect_eq(c->http.timeout_s, 30);
 	cr_expect_str_eq(c->ifaces[0].kernel, "");
@@ -356,6 +382,8 @@ static const struct bad_case {
     {"bad-router-both.yaml", "8:7: use either 'router' or 'routers', not both"},
     {"bad-mac.yaml", "4:10: invalid unicast MAC address '01:00:5e:00:00:01'"},
     {"bad-hostname.yaml", "8:17: invalid host name 'bad_name'"},
+    {"bad-dhcp6-pool.yaml", "7:15: pool 'fd00:2::10-fd00:2::ff' must lie inside prefix"},
+    {"bad-dhcp6-host.yaml", "9:11: host repeats the address, DUID or MAC of hosts[0]"},
     {"bad-ra-interval.yaml", "6:17: 'min_interval' must be between 3 and 75, got 90"},
     {"bad-ipv6.yaml", "4:28: invalid value for 'ipv6': expected a unicast address/prefix"},
     {"bad-kernel-name.yaml", "4:13: invalid kernel interface name 'bf/0'"},
