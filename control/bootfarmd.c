@@ -248,6 +248,13 @@ main(int argc, char **argv)
 		}
 		CTL_LOG(NOTICE, "leases: restored %d from %s (%llu damaged records quarantined)", n,
 			conf->lease_store, (unsigned long long)c.ctr.v[BF_CTR_dhcp4_store_bad]);
+		int n6 = c.leases6 ? ctl_leases6_restore(c.leases6, c.store, &c.ctr) : -1;
+		if (n6 < 0) {
+			CTL_LOG(ERR, "leases: cannot read the DHCPv6 bindings in %s", conf->lease_store);
+			ctl_conf_free(conf);
+			goto out_workers;
+		}
+		CTL_LOG(NOTICE, "leases: restored %d DHCPv6 bindings", n6);
 	} else if (c.leases) {
 		CTL_LOG(WARNING, "leases: no dhcp4.lease_store: leases live in memory only");
 	}

@@ -126,6 +126,9 @@ uint64_t ctl_leases6_count(const struct ctl_leases6 *l);
 void ctl_dhcp6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		     struct rte_mbuf *m, const struct bf_ip6_pkt *p);
 void ctl_dhcp6_tick(struct ctl *c, uint64_t now_s);
+/* Restore the DHCPv6 bindings of a store and keep writing them to it. Returns
+ * how many or -1. */
+int ctl_leases6_restore(struct ctl_leases6 *l, struct ctl_store *store, struct bf_counters *ctr);
 
 /* Router Advertisements (ctl_ra.c): the periodic schedule, an RS a worker
  * passed on (consumed), and the final lifetime-0 RA once the workers stopped. */

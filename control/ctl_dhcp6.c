@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_mbuf.h>
 
 #include "ctl.h"
+#include "ctl_store.h"
 #include "shared/bf_csum.h"
 #include "shared/bf_dhcp6.h"
 #include "shared/bf_nd.h"
@@ -40,12 +42,14 @@ struct lease6 {
 	uint8_t addr[16];
 	uint64_t expires;	/* monotonic seconds */
 	bool bound;		/* Reply sent (not just advertised) */
+	bool stored;		/* in the durable store */
 };
 
 struct ctl_leases6 {
 	struct lease6 *by_key[L6_BUCKETS];
 	struct lease6 *by_addr[L6_BUCKETS];
 	uint64_t n;
+	struct ctl_store *store;	/* durable bindings, or NULL */
 };
 
 
@@ -101,6 +105,8 @@ unlink6(struct ctl_leases6 *l, struct lease6 *x)
 		pp = &(*pp)->next_addr;
 	if (*pp)
 		*pp = x->next_addr;
+	if (x->stored && l->store)
+		ctl_store_del6(l->store, x->addr);
 	l->n--;
 	free(x);
 }
@@ -127,6 +133,53 @@ add6(struct ctl_leases6 *l, const uint8_t *duid, size_t dl, uint16_t type, uint3
 	return x;
 }
 
+/* Write a binding to the store (its Reply waits for the commit, ctl_flush). */
+static void
+persist6(struct ctl_leases6 *l, struct lease6 *x)
+{
+	struct ctl_store_rec6 rec;
+
+	if (!l->store)
+		return;
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.addr, x->addr, 16);
+	rec.ia_type = x->ia_type;
+	rec.iaid = x->iaid;
+	rec.duid_len = x->duid_len;
+	memcpy(rec.duid, x->duid, x->duid_len);
+	rec.expires_wall = (int64_t)time(NULL) + (int64_t)(x->expires - ctl_now());
+	x->stored = ctl_store_put6(l->store, &rec) == 0;
+}
+
+static int
+restore6(const struct ctl_store_rec6 *rec, void *arg)
+{
+	struct ctl_leases6 *l = arg;
+	int64_t left = rec->expires_wall - (int64_t)time(NULL);
+
+	if (left <= 0 || by_addr(l, rec->addr))
+		return 1; /* expired (or a duplicate): drop it from the store */
+	struct lease6 *x = add6(l, rec->duid, rec->duid_len, rec->ia_type, rec->iaid, rec->addr);
+	if (!x)
+		return 0;
+	x->bound = true;
+	x->stored = true;
+	x->expires = ctl_now() + (uint64_t)left;
+	return 0;
+}
+
+int
+ctl_leases6_restore(struct ctl_leases6 *l, struct ctl_store *store, struct bf_counters *ctr)
+{
+	uint64_t bad = 0;
+	long n;
+
+	l->store = store;
+	n = ctl_store_load6(store, restore6, l, &bad);
+	BF_CNT_ADD(ctr, dhcp4_store_bad, bad);
+	return n < 0 ? -1 : (int)l->n;
+}
+
 struct ctl_leases6 *
 ctl_leases6_new(void)
 {
@@ -138,6 +191,7 @@ ctl_leases6_free(struct ctl_leases6 *l)
 {
 	if (!l)
 		return;
+	l->store = NULL; /* freeing memory is not a release: the store keeps them */
 	for (unsigned i = 0; i < L6_BUCKETS; i++)
 		while (l->by_key[i])
 			unlink6(l, l->by_key[i]);
@@ -384,6 +438,8 @@ bind6(struct req6 *r, uint16_t type, uint32_t iaid, const uint8_t a[16], bool bo
 		return;
 	x->bound = bound;
 	x->expires = r->now + (bound ? r->conf->dhcp6.valid : ADVERTISE_HOLD_S);
+	if (bound)
+		persist6(l, x);
 }
 
 /* The boot URL for this client, or NULL: the boot rules with the DHCPv6
@@ -479,15 +535,16 @@ release_ias(struct req6 *r, bool decline)
 			if (!x)
 				continue;
 			if (decline) { /* the address rests, held by nobody */
-				x->iaid ^= 0x80000000u; /* no longer found by this client */
 				uint8_t a[16];
-				memcpy(a, x->addr, 16);
 				uint32_t iaid = x->iaid;
-				unlink6(r->c->leases6, x);
+				memcpy(a, x->addr, 16);
+				unlink6(r->c->leases6, x); /* under its own key: x is gone */
 				static const uint8_t nobody[2] = {0xff, 0xff};
 				struct lease6 *q = add6(r->c->leases6, nobody, 2, 0, iaid, a);
-				if (q)
+				if (q) {
 					q->expires = r->now + DECLINE_HOLD_S;
+					persist6(r->c->leases6, q);
+				}
 			} else {
 				unlink6(r->c->leases6, x);
 			}

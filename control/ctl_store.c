@@ -29,6 +29,8 @@ struct ctl_store {
 	MDB_env *env;
 	MDB_dbi db;
 	MDB_dbi quarantine;
+	MDB_dbi db6;
+	MDB_dbi quarantine6;
 	MDB_txn *txn; /* the open batch, or NULL */
 	int failed;   /* a put/del of the batch failed: it must not be acknowledged */
 };
@@ -104,12 +106,14 @@ ctl_store_open(const char *dir, struct ctl_store **out, char *err, size_t errlen
 		snprintf(err, errlen, "lease store %s: cannot create (%s)", dir, strerror(errno));
 		goto fail;
 	}
-	if ((rc = mdb_env_create(&s->env)) != 0 || (rc = mdb_env_set_maxdbs(s->env, 2)) != 0 ||
+	if ((rc = mdb_env_create(&s->env)) != 0 || (rc = mdb_env_set_maxdbs(s->env, 4)) != 0 ||
 	    (rc = mdb_env_set_mapsize(s->env, STORE_MAP_SIZE)) != 0 ||
 	    (rc = mdb_env_open(s->env, dir, 0, 0600)) != 0 ||
 	    (rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "leases4", MDB_CREATE, &s->db)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "quarantine4", MDB_CREATE, &s->quarantine)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "leases6", MDB_CREATE, &s->db6)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "quarantine6", MDB_CREATE, &s->quarantine6)) != 0 ||
 	    (rc = mdb_txn_commit(txn)) != 0) {
 		txn = NULL;
 		snprintf(err, errlen, "lease store %s: %s", dir, mdb_strerror(rc));
@@ -137,9 +141,14 @@ ctl_store_close(struct ctl_store *s)
 	free(s);
 }
 
-long
-ctl_store_load(struct ctl_store *s, int (*fn)(const struct ctl_store_rec *, void *), void *arg,
-	       uint64_t *n_bad)
+/*
+ * Walk db in one transaction: each(k, v, ctx) returns 1 to delete the record
+ * (expired), 0 to keep it, -1 if it is damaged (moved to the quarantine
+ * table q, counted). Returns the number of good records, or -1.
+ */
+static long
+load_db(struct ctl_store *s, MDB_dbi db, MDB_dbi q,
+	int (*each)(const MDB_val *k, const MDB_val *v, void *ctx), void *ctx, uint64_t *n_bad)
 {
 	MDB_txn *txn;
 	MDB_cursor *cur;
@@ -150,28 +159,49 @@ ctl_store_load(struct ctl_store *s, int (*fn)(const struct ctl_store_rec *, void
 	*n_bad = 0;
 	if (mdb_txn_begin(s->env, NULL, 0, &txn) != 0)
 		return -1;
-	if (mdb_cursor_open(txn, s->db, &cur) != 0) {
+	if (mdb_cursor_open(txn, db, &cur) != 0) {
 		mdb_txn_abort(txn);
 		return -1;
 	}
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		struct ctl_store_rec r;
-		if (decode(&k, &v, &r) == 0) {
+		int r = each(&k, &v, ctx);
+		if (r >= 0) {
 			n++;
-			if (fn(&r, arg) == 1)
+			if (r == 1)
 				mdb_cursor_del(cur, 0);
 			continue;
 		}
 		/* Keep the bytes for a post-mortem, out of the way of the server. */
 		MDB_val qk = k, qv = v;
-		if (mdb_put(txn, s->quarantine, &qk, &qv, 0) == 0 && mdb_cursor_del(cur, 0) == 0)
+		if (mdb_put(txn, q, &qk, &qv, 0) == 0 && mdb_cursor_del(cur, 0) == 0)
 			(*n_bad)++;
 	}
 	mdb_cursor_close(cur);
 	if (mdb_txn_commit(txn) != 0)
 		return -1;
 	return n;
+}
+
+struct load4 {
+	int (*fn)(const struct ctl_store_rec *, void *);
+	void *arg;
+};
+
+static int
+each4(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct load4 *l = ctx;
+	struct ctl_store_rec r;
+	return decode(k, v, &r) == 0 ? l->fn(&r, l->arg) == 1 : -1;
+}
+
+long
+ctl_store_load(struct ctl_store *s, int (*fn)(const struct ctl_store_rec *, void *), void *arg,
+	       uint64_t *n_bad)
+{
+	struct load4 l = {fn, arg};
+	return load_db(s, s->db, s->quarantine, each4, &l, n_bad);
 }
 
 static int
@@ -245,4 +275,104 @@ ctl_store_commit(struct ctl_store *s, char *err, size_t errlen)
 	s->txn = NULL;
 	s->failed = 0;
 	return rc;
+}
+
+/* ---- DHCPv6 ---- */
+
+#define REC6_MAGIC 0x42463631u /* "BF61" */
+#define REC6_LEN (4 + 2 + 16 + 2 + 4 + 1 + 130 + 8 + 4)
+
+static void
+encode6(const struct ctl_store_rec6 *r, uint8_t out[REC6_LEN])
+{
+	struct bf_wr w;
+	bf_wr_init(&w, out, REC6_LEN);
+	bf_wr_be32(&w, REC6_MAGIC);
+	bf_wr_be16(&w, REC_VERSION);
+	bf_wr_bytes(&w, r->addr, 16);
+	bf_wr_be16(&w, r->ia_type);
+	bf_wr_be32(&w, r->iaid);
+	bf_wr_u8(&w, r->duid_len);
+	bf_wr_bytes(&w, r->duid, sizeof(r->duid));
+	bf_wr_be32(&w, (uint32_t)((uint64_t)r->expires_wall >> 32));
+	bf_wr_be32(&w, (uint32_t)r->expires_wall);
+	bf_wr_be32(&w, crc32(out, w.off));
+}
+
+static int
+decode6(const MDB_val *k, const MDB_val *v, struct ctl_store_rec6 *r)
+{
+	struct bf_rd rd;
+
+	if (k->mv_size != 16 || v->mv_size != REC6_LEN)
+		return -1;
+	bf_rd_init(&rd, v->mv_data, v->mv_size);
+	if (bf_rd_be32(&rd) != REC6_MAGIC || bf_rd_be16(&rd) != REC_VERSION)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	bf_rd_copy(&rd, r->addr, 16);
+	r->ia_type = bf_rd_be16(&rd);
+	r->iaid = bf_rd_be32(&rd);
+	r->duid_len = bf_rd_u8(&rd);
+	bf_rd_copy(&rd, r->duid, sizeof(r->duid));
+	uint64_t hi = bf_rd_be32(&rd), lo = bf_rd_be32(&rd);
+	r->expires_wall = (int64_t)(hi << 32 | lo);
+	size_t body = rd.off;
+	uint32_t crc = bf_rd_be32(&rd);
+	if (rd.err || crc != crc32(v->mv_data, body) || r->duid_len < 2 ||
+	    r->duid_len > sizeof(r->duid) || memcmp(r->addr, k->mv_data, 16))
+		return -1;
+	return 0;
+}
+
+int
+ctl_store_put6(struct ctl_store *s, const struct ctl_store_rec6 *r)
+{
+	uint8_t vb[REC6_LEN];
+	MDB_val k = {16, (void *)r->addr}, v = {sizeof(vb), vb};
+
+	if (batch(s) != 0)
+		return -1;
+	encode6(r, vb);
+	if (mdb_put(s->txn, s->db6, &k, &v, 0) != 0) {
+		s->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+ctl_store_del6(struct ctl_store *s, const uint8_t addr[16])
+{
+	MDB_val k = {16, (void *)addr};
+
+	if (batch(s) != 0)
+		return -1;
+	int rc = mdb_del(s->txn, s->db6, &k, NULL);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		s->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+struct load6 {
+	int (*fn)(const struct ctl_store_rec6 *, void *);
+	void *arg;
+};
+
+static int
+each6(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct load6 *l = ctx;
+	struct ctl_store_rec6 r;
+	return decode6(k, v, &r) == 0 ? l->fn(&r, l->arg) == 1 : -1;
+}
+
+long
+ctl_store_load6(struct ctl_store *s, int (*fn)(const struct ctl_store_rec6 *, void *), void *arg,
+		uint64_t *n_bad)
+{
+	struct load6 l = {fn, arg};
+	return load_db(s, s->db6, s->quarantine6, each6, &l, n_bad);
 }

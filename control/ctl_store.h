@@ -54,4 +54,19 @@ int ctl_store_dirty(const struct ctl_store *s);
  */
 int ctl_store_commit(struct ctl_store *s, char *err, size_t errlen);
 
+/* DHCPv6 bindings, one record per address or delegated prefix (same batch and
+ * commit as DHCPv4: one fsync covers both). */
+struct ctl_store_rec6 {
+	uint8_t addr[16];	/* address, or prefix for IA_PD */
+	uint16_t ia_type;	/* 3 IA_NA, 4 IA_TA, 25 IA_PD; 0 a declined address */
+	uint32_t iaid;
+	uint8_t duid_len;	/* 2..130 */
+	uint8_t duid[130];
+	int64_t expires_wall;	/* seconds since the epoch */
+};
+int ctl_store_put6(struct ctl_store *s, const struct ctl_store_rec6 *r);
+int ctl_store_del6(struct ctl_store *s, const uint8_t addr[16]);
+long ctl_store_load6(struct ctl_store *s, int (*fn)(const struct ctl_store_rec6 *, void *),
+		     void *arg, uint64_t *n_bad);
+
 #endif
