@@ -30,7 +30,12 @@ BF_CONFIG_EXTRA='dhcp6:
     - prefix: "fd00:99::/64"
       pools: [ "fd00:99::100-fd00:99::1ff" ]
       dns: [ "fd00:99::1" ]
-      domains: [ lab.example ]'
+      domains: [ lab.example ]
+      hosts:
+        - { name: byduid6, duid: "00:02:00:00:01:37:62:66:36:31", address: "fd00:99::61" }
+        - { name: bymac6, mac: "02:bf:00:00:00:62", address: "fd00:99::62" }
+        - { name: byrelaymac6, mac: "02:bf:00:00:00:63", address: "fd00:99::63" }
+        - { name: byduidll6, mac: "02:bf:00:00:00:64", address: "fd00:99::64" }'
 # The configuration's defaults (ctl_conf.c): valid 7200, preferred 3600,
 # T1 = preferred/2, T2 = preferred*4/5, preference 255, info refresh 86400.
 PREF=3600 VALID=7200 T1=1800 T2=2880
@@ -361,6 +366,30 @@ one_reply sol3e "12 Solicit after a second restart" 7
 A3E=$(addr sol3e)
 bf_check "12: none of the three declined addresses after restarts ($A3E)" \
 	test -n "$A3E" -a "$A3E" != "$A3" -a "$A3E" != "$A3B" -a "$A3E" != "$A3D"
+
+# ------------------------------------------------------ 13. reservations --
+bf_log "13. reservations by DUID and by MAC"
+p6 res1 --type solicit --xid 0x0bf0a0 --duid 0002000001376266 --iaid 1 --rapid-commit
+one_reply res1 "13 a DUID-EN client with no reservation" 7
+bf_check "13: ... gets a pool address" in_pool "$(addr res1)"
+p6 res2 --type solicit --xid 0x0bf0a1 --duid 00020000013762663631 --iaid 1 --rapid-commit
+bf_check_eq "13: reserved by DUID" fd00:99::61 "$(addr res2)"
+# DUID-EN carries no MAC: option 79 from the client, or from its relay, does.
+p6 res3 --type solicit --xid 0x0bf0a2 --duid 00020000013762663632 --iaid 1 --rapid-commit \
+	--lladdr 02:bf:00:00:00:62
+bf_check_eq "13: reserved by MAC (client's option 79)" fd00:99::62 "$(addr res3)"
+p6 res4 --relay-src "$RELAY6" --dst "$S6" --link "$RELAY6" --relay-lladdr 02:bf:00:00:00:63 \
+	--type solicit --xid 0x0bf0a3 --duid 00020000013762663633 --iaid 1 --rapid-commit
+bf_check_eq "13: reserved by MAC (relay's option 79)" fd00:99::63 "$(addr res4)"
+# A DUID-LL holds the MAC itself.
+p6 res5 --type solicit --xid 0x0bf0a4 --duid 0003000102bf00000064 --iaid 7 --rapid-commit
+bf_check_eq "13: reserved by MAC (from a DUID-LL)" fd00:99::64 "$(addr res5)"
+# A second machine claiming a reservation already bound elsewhere gets a pool address.
+p6 res6 --type solicit --xid 0x0bf0a5 --duid 0003000102bf00000062 --iaid 7 --rapid-commit
+bf_check "13: a reservation held by another binding is not handed out twice" \
+	in_pool "$(addr res6)"
+bf_check "13: the log names the reservation" grep -q 'dhcp6: REPLY fd00:99::61 to .* host byduid6' \
+	"$BF_SERVER_LOG"
 
 # ------------------------------------------------------------------ end --
 bf_check "server alive at the end" bf_server_alive

@@ -106,6 +106,8 @@ def build_msg(a, duid):
         m += opt(16, struct.pack("!IH", a.enterprise, len(item)) + item)
     if a.arch is not None:
         m += opt(61, struct.pack("!H", a.arch))
+    if a.lladdr:  # RFC 6939 client link-layer address (Ethernet)
+        m += opt(79, struct.pack("!H", 1) + hexb(a.lladdr))
     if a.truncate_option:
         # An option header that claims 16 bytes with only 2 behind it.
         m += struct.pack("!HH", 8, 16) + b"\0\0"
@@ -120,6 +122,8 @@ def wrap_relay(a, inner):
         body = opt(9, msg)
         if a.interface_id is not None and k == 0:
             body = opt(18, a.interface_id.encode()) + body
+        if a.relay_lladdr and k == 0:  # RFC 6939: the relay tells the client's MAC
+            body = opt(79, struct.pack("!H", 1) + hexb(a.relay_lladdr)) + body
         msg = struct.pack("!BB", 12, hops & 0xFF) + a16(a.link) + a16(a.peer) + body
     return msg
 
@@ -272,6 +276,8 @@ def main():
     ap.add_argument("--vendor-class", help="one vendor class item (text)")
     ap.add_argument("--enterprise", type=int, default=343)
     ap.add_argument("--arch", type=int, help="client architecture type (option 61)")
+    ap.add_argument("--lladdr", help="client link-layer address option 79 (MAC)")
+    ap.add_argument("--relay-lladdr", help="relay mode: option 79 in the innermost layer")
     ap.add_argument("--server-id", help="server DUID hex")
     ap.add_argument("--truncate-option", action="store_true",
                     help="end with an option whose length runs past the message")
