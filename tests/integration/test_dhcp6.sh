@@ -36,6 +36,8 @@ BF_CONFIG_EXTRA='dhcp6:
         - { name: bymac6, mac: "02:bf:00:00:00:62", address: "fd00:99::62" }
         - { name: byrelaymac6, mac: "02:bf:00:00:00:63", address: "fd00:99::63" }
         - { name: byduidll6, mac: "02:bf:00:00:00:64", address: "fd00:99::64" }'
+# DHCPv6 bootfile parameters on the efi rule (option 60, RFC 5970 3.2)
+BF_BOOT_EFI_PARAMS='"console=ttyS0", "ip=dhcp6"'
 # The configuration's defaults (ctl_conf.c): valid 7200, preferred 3600,
 # T1 = preferred/2, T2 = preferred*4/5, preference 255, info refresh 86400.
 PREF=3600 VALID=7200 T1=1800 T2=2880
@@ -198,6 +200,8 @@ p6 pxe7 --xid 0x0bf010 --duid "$(duid 16)" --iaid 1 --rapid-commit --oro 59,60,2
 one_reply pxe7 "4 PXE arch 7 Solicit" 7
 bf_check_eq "4: arch 7 -> the EFI image over TFTP" "tftp://[$S6]/$BF_BOOT_EFI" "$(val pxe7 bootfile_url)"
 bf_check "4: ... no HTTPClient echo for PXEClient" hasnt pxe7 '^vendor_class'
+bf_check_eq "4: ... with the rule's bootfile parameters" "console=ttyS0 | ip=dhcp6" \
+	"$(val pxe7 bootfile_param)"
 p6 ipxe --xid 0x0bf011 --duid "$(duid 17)" --iaid 1 --rapid-commit --oro 59,60,23 \
 	--arch 7 --vendor-class "$PXE7" --user-class-ipxe
 one_reply ipxe "4 iPXE Solicit" 7

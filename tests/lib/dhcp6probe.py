@@ -228,6 +228,13 @@ def decode_msg(p, lines):
             lines.append("info_refresh %d" % (struct.unpack("!I", v)[0] if len(v) == 4 else -1))
         elif code == 59:
             lines.append("bootfile_url %s" % v.decode("utf-8", "replace"))
+        elif code == 60:  # RFC 5970 3.2: length-prefixed parameters
+            ps, o = [], 0
+            while o + 2 <= len(v):
+                n = struct.unpack("!H", v[o:o + 2])[0]
+                ps.append(text(v[o + 2:o + 2 + n]))
+                o += 2 + n
+            lines.append("bootfile_param " + " | ".join(ps))
         else:
             lines.append("opt %d %s" % (code, v.hex()))
     return xid

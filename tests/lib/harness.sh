@@ -427,6 +427,11 @@ chain tftp://${next-server}/stage2-${mac:hexhyp}
 # The HTTP Boot rule's URL, from BF_SERVER_IP as it is when the config is written.
 bf_boot_http() { echo "${BF_BOOT_HTTP:-http://$BF_SERVER_IP/boot/ipxe.efi}"; }
 
+# The efi rule's DHCPv6 bootfile parameters (BF_BOOT_EFI_PARAMS: YAML flow items).
+bf_efi_params() {
+	[[ -z ${BF_BOOT_EFI_PARAMS:-} ]] || echo "    params: [ $BF_BOOT_EFI_PARAMS ]"
+}
+
 bf_write_bootfarmd_config() {
 	local f=$1 e name kind path
 	{
@@ -485,6 +490,7 @@ bf_write_bootfarmd_config() {
 		  - name: efi
 		    arch: [7, 9]
 		    file: $BF_BOOT_EFI
+		$(bf_efi_params)
 		  - name: bios
 		    file: $BF_BOOT_BIOS
 		EOF
