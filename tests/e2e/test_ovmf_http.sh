@@ -1,32 +1,39 @@
 #!/bin/bash
-# Real firmware: QEMU (TCG) q35 + OVMF, UEFI HTTP Boot over IPv6. The PXE
-# boot options are off (fw_cfg); HTTP Boot over IPv4 comes first and gets a
-# URL it cannot use ([fd00:99::1]), then HTTP Boot over IPv6: RS/RA (M/O),
+# BF_HTTP_FAMILY=6: HTTP Boot over IPv6 instead. HTTP Boot over IPv4 still
+# comes first and gets a URL it cannot use ([fd00:99::1]); then RS/RA (M/O),
 # DHCPv6 with the http rule's bootfile-url and "HTTPClient" echoed in option
-# 16, and ipxe.efi downloaded from bootfarmd's HTTP server over IPv6 (through
-# the exception path). The running ipxe.efi DHCPs as iPXE and chains
-# stage2-<mac> over HTTP: only the running NBP asks for that, and its echo
-# shows on serial.
+# 16, and ipxe.efi over HTTP/IPv6; the rest as over IPv4.
+#
+# Real firmware: QEMU (TCG) q35 + OVMF, UEFI HTTP Boot over IPv4. OVMF's
+# PXE boot options are switched off through fw_cfg, so the firmware goes
+# straight to HTTP Boot: it DHCPs with vendor class "HTTPClient" and arch 16,
+# bootfarmd's http rule answers with a URL (and "HTTPClient" in option 60),
+# OVMF downloads ipxe.efi from bootfarmd's built-in HTTP server (through the
+# exception path) and starts it. The running ipxe.efi DHCPs as iPXE, gets an
+# http:// script URL from the ipxe rule, and chains stage2-<mac> over HTTP:
+# only the running NBP asks for that, and its echo shows on serial.
 set -euo pipefail
 BF_SRCDIR=${BF_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/harness.sh
 . "$BF_SRCDIR/tests/lib/harness.sh"
 
-bf_init test_ovmf_http6
+FAM=${BF_HTTP_FAMILY:-4}
+bf_init "test_ovmf_http$FAM"
 bf_require_tools qemu-system-x86_64 apt-get dpkg-deb ss sysctl
 [[ $SERVER == bootfarmd ]] || bf_skip "the HTTP server and exception path are bootfarmd's"
 [[ -r ${BF_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd} && -r ${BF_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd} ]] || bf_skip "OVMF firmware missing (apt-get install ovmf)"
 
-MAC=${BF_QEMU_MAC:-52:54:00:12:34:5c}
+MAC=${BF_QEMU_MAC:-52:54:00:12:34:5$([[ $FAM == 6 ]] && echo c || echo a)}
 STAGE2=$(bf_stage2_name "$MAC")
 TIMEOUT=${BF_E2E_TIMEOUT:-400}
 BF_KERNEL_IF=bfk$BF_SUFFIX
-BF_SERVER_IP6=fd00:99::1/64
-BF_HTTP_LISTEN="\"$BF_SERVER_IP:80\", \"[fd00:99::1]:80\""
-# One URL for both: the HTTPv4 attempt cannot use it and fails fast; HTTPv6
-# gets it from DHCPv6 (bootfile-url, "HTTPClient" echoed in option 16).
-BF_BOOT_HTTP="http://[fd00:99::1]/boot/ipxe.efi"
-BF_CONFIG_EXTRA='ra:
+BF_HTTP_LISTEN="\"$BF_SERVER_IP:80\""
+BF_BOOT_HTTP="http://$BF_SERVER_IP/boot/ipxe.efi"
+if [[ $FAM == 6 ]]; then
+	BF_SERVER_IP6=fd00:99::1/64
+	BF_HTTP_LISTEN="\"$BF_SERVER_IP:80\", \"[fd00:99::1]:80\""
+	BF_BOOT_HTTP="http://[fd00:99::1]/boot/ipxe.efi"
+	BF_CONFIG_EXTRA='ra:
   managed: true
   other: true
   min_interval: 3
@@ -39,6 +46,7 @@ dhcp6:
     - prefix: "fd00:99::/64"
       pools: [ "fd00:99::100-fd00:99::1ff" ]
       dns: [ "fd00:99::1" ]'
+fi
 BF_BOOT_IPXE="http://$BF_SERVER_IP/boot-http.ipxe"
 
 bf_firmware_images "$MAC"
@@ -72,12 +80,21 @@ grep -E -i 'HTTP|Station IP|URI|File Size|Download|iPXE|stage2|error' "$clean" |
 	grep -v 'Downloading\.\.\.[0-9]' | sed 's/^/  /' | head -n 30 || true
 grep -o 'Downloading\.\.\.[0-9]*%' "$clean" | tail -n 1 | sed 's/^/  /' || true
 
-bf_check "OVMF: HTTP Boot over IPv6 started" grep -q 'Start HTTP Boot over IPv6' "$clean"
-bf_check "OVMF: its IPv6 station address came from DHCPv6" grep -Eq 'Station IPv6 address is FD00:99:' "$clean"
+bf_check "OVMF: HTTP Boot over IPv$FAM started" grep -q "Start HTTP Boot over IPv$FAM" "$clean"
 bf_check "OVMF: the boot URI is bootfarmd's" grep -Fq "URI: $BF_BOOT_HTTP" "$clean"
-bf_check "server: DHCPv6 Reply with the HTTP URL" grep -Eq "dhcp6: REPLY fd00:99::[0-9a-f]+ to .* boot http://\\[fd00:99::1\\]/boot/ipxe.efi \\(rule http\\)" "$BF_SERVER_LOG"
-bf_check "OVMF downloaded boot/ipxe.efi over HTTP/IPv6" \
-	grep -Eq 'http: GET boot/ipxe.efi 200 [0-9]+ bytes \[fd00:99::' "$BF_SERVER_LOG"
+if [[ $FAM == 6 ]]; then
+	bf_check "OVMF: its IPv6 station address came from DHCPv6" \
+		grep -Eq 'Station IPv6 address is FD00:99:' "$clean"
+	bf_check "server: DHCPv6 Reply with the HTTP URL" grep -Eq \
+		"dhcp6: REPLY fd00:99::[0-9a-f]+ to .* boot http://\\[fd00:99::1\\]/boot/ipxe.efi \\(rule http\\)" \
+		"$BF_SERVER_LOG"
+	from='\[fd00:99::'
+else
+	bf_check "server ACKed an address to $MAC" bf_log_dhcp_ack '[0-9.]+' "$MAC"
+	from='10\.77\.0\.'
+fi
+bf_check "OVMF downloaded boot/ipxe.efi over HTTP/IPv$FAM" \
+	grep -Eq "http: GET boot/ipxe.efi 200 [0-9]+ bytes $from" "$BF_SERVER_LOG"
 bf_check "the running ipxe.efi fetched its script over HTTP" \
 	grep -Eq 'http: GET boot-http.ipxe 200' "$BF_SERVER_LOG"
 if [[ $rc -eq 0 ]]; then
