@@ -32,6 +32,7 @@
 #include "control/ctl.h"
 #include "control/ctl_loop.h"
 #include "shared/bf_csum.h"
+#include "shared/bf_nd.h"
 #include "shared/bf_net.h"
 #include "shared/bf_wire.h"
 
@@ -45,6 +46,23 @@ static const char conf_yaml[] =
 	"  - port: 0\n"
 	"    ipv4: 10.77.0.1/24\n"
 	"    mac: 02:00:00:00:00:01\n"
+	"    ipv6: [ \"fd00:99::1/64\" ]\n"
+	"ra:\n"
+	"  managed: true\n"
+	"  other: true\n"
+	"  min_interval: 3\n"
+	"  max_interval: 4\n"
+	"  prefixes: [ { prefix: \"fd00:99::/64\" } ]\n"
+	"  dns: [ \"fd00:99::1\" ]\n"
+	"dhcp6:\n"
+	"  subnets:\n"
+	"    - prefix: \"fd00:99::/64\"\n"
+	"      pools: [ \"fd00:99::100-fd00:99::103\" ]\n"
+	"      pd_pools: [ \"fd00:99:100::-fd00:99:101::/64\" ]\n"
+	"      dns: [ \"fd00:99::1\" ]\n"
+	"      domains: [ fuzz.bootfarm ]\n"
+	"      hosts:\n"
+	"        - { name: h6, mac: \"02:00:00:00:77:06\", address: \"fd00:99::6\" }\n"
 	"dhcp4:\n"
 	"  lease_time: 600\n"
 	"  subnets:\n"
@@ -136,6 +154,7 @@ setup(void)
 	g_ctx.workers[0] = g_w;
 	g_ctl.dp = &g_ctx;
 	g_ctl.leases = ctl_leases_new();
+	g_ctl.leases6 = ctl_leases6_new();
 	struct ctl_conf *conf;
 	if (ctl_conf_load_buf("fuzz.yaml", conf_yaml, sizeof(conf_yaml) - 1, &conf, err,
 			      sizeof(err)) != 0)
@@ -156,6 +175,18 @@ check_sent(struct rte_mbuf *m)
 	struct bf_pkt p;
 	if (m->nb_segs != 1)
 		die("sent a multi-segment frame");
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	if (m->data_len >= 14 && d[12] == 0x86 && d[13] == 0xdd) {
+		struct bf_ip6_pkt p6;
+		if (bf_ip6_classify(&p6, d, m->data_len, 0) == BF_IP6_DROP) {
+			fprintf(stderr, "fuzz_worker: sent an invalid IPv6 frame (%s)\n",
+				bf_nd_why_name[p6.why]);
+			abort();
+		}
+		if (p6.proto == BF_IP6_NH_UDP && p6.sport >= 1024)
+			g_last_tid = p6.sport;
+		return;
+	}
 	enum bf_class c = bf_pkt_classify(&p, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, 0);
 	if (c == BF_CLASS_DROP) {
 		fprintf(stderr, "fuzz_worker: sent an invalid frame (%s)\n", bf_ctr_name[p.reason]);
@@ -167,9 +198,27 @@ check_sent(struct rte_mbuf *m)
 
 /* Aim a frame sent to UDP port 65535 at the latest transfer port. */
 static void
+retarget6(uint8_t *f, size_t len)
+{
+	struct bf_ip6_pkt p;
+	if (bf_ip6_classify(&p, f, len, 0) != BF_IP6_UDP6 || p.dport != 0xffff)
+		return;
+	uint8_t *u = f + p.l4_off;
+	bf_put_be16(u + 2, g_last_tid);
+	bf_put_be16(u + 6, 0);
+	uint32_t sum = bf_ip6_pseudo_sum(p.src, p.dst, BF_IP6_NH_UDP, p.l4_len);
+	uint16_t c = bf_csum_finish(bf_csum_add(sum, u, p.l4_len));
+	bf_put_be16(u + 6, c ? c : 0xffff);
+}
+
+static void
 retarget(uint8_t *f, size_t len)
 {
 	struct bf_pkt p;
+	if (g_last_tid && len >= 14 && f[12] == 0x86 && f[13] == 0xdd) {
+		retarget6(f, len);
+		return;
+	}
 	if (!g_last_tid || bf_pkt_classify(&p, f, len, 0) != BF_CLASS_UDP4 || p.dport != 0xffff)
 		return;
 	uint8_t *u = f + p.l4_off;

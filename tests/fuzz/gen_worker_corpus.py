@@ -92,6 +92,77 @@ SEEDS = {
                  SRV_MAC + CLI_MAC + b"\x08\x00" + ipv4(CLI_IP, SRV_IP, 1, (lambda b: b[:2] + struct.pack("!H", csum(b)) + b[4:])(b"\x08\0\0\0\0\1\0\1pingdata"), ident=1)],
 }
 
+# ---- IPv6: ND, echo, RS, DHCPv6 (relayed too), TFTP over IPv6 ----
+SRV6 = bytes.fromhex("fd000099000000000000000000000001")
+CLI6 = bytes.fromhex("fd000099000000000000000000000050")
+CLI_LL = bytes.fromhex("fe8000000000000000bfbffffe000042")
+ALL_DHCP = bytes.fromhex("ff020000000000000000000000010002")
+ALL_ROUTERS = bytes.fromhex("ff020000000000000000000000000002")
+
+
+def pseudo6(src, dst, nh, body):
+    return csum(src + dst + struct.pack("!IxxxB", len(body), nh) + body)
+
+
+def ip6(src, dst, nh, body, hlim=255):
+    return struct.pack("!IHBB", 6 << 28, len(body), nh, hlim) + src + dst + body
+
+
+def icmp6(dmac, src, dst, typ, code, rest, hlim=255):
+    body = struct.pack("!BBH", typ, code, 0) + rest
+    c = pseudo6(src, dst, 58, body)
+    body = body[:2] + struct.pack("!H", c) + body[4:]
+    return eth(dmac, CLI_MAC, 0x86DD, ip6(src, dst, 58, body, hlim))
+
+
+def udp6(dmac, src, dst, sport, dport, payload):
+    body = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    c = pseudo6(src, dst, 17, body) or 0xFFFF
+    body = body[:6] + struct.pack("!H", c) + body[8:]
+    return eth(dmac, CLI_MAC, 0x86DD, ip6(src, dst, 17, body, 64))
+
+
+def o6(code, val=b""):
+    return struct.pack("!HH", code, len(val)) + val
+
+
+SN_SRV = bytes.fromhex("ff0200000000000000000001ff000001")
+DUID = o6(1, bytes.fromhex("00030001") + CLI_MAC)
+SRVID = o6(2, bytes.fromhex("00030001") + SRV_MAC)
+IA = o6(3, struct.pack("!III", 1, 0, 0))
+PD = o6(25, struct.pack("!III", 2, 0, 0))
+PXE6 = o6(61, b"\0\x07") + o6(16, struct.pack("!IH", 343, 32) + b"PXEClient:Arch:00007:UNDI:003016")
+
+
+def d6(typ, *opts):
+    return struct.pack("!I", typ << 24 | 0x00beef) + b"".join(opts)
+
+
+def relay(msg):
+    return bytes([12, 0]) + CLI6 + CLI_LL + o6(18, b"port7") + o6(9, msg)
+
+
+SEEDS.update({
+    "ip6_nd_echo": [icmp6(b"\x33\x33\xff\0\0\1", CLI6, SN_SRV, 135, 0,
+                          bytes(4) + SRV6 + b"\x01\x01" + CLI_MAC),
+                    icmp6(SRV_MAC, CLI6, SRV6, 128, 0, b"\0\1\0\1ping6data", 64),
+                    icmp6(b"\x33\x33\0\0\0\2", CLI_LL, ALL_ROUTERS, 133, 0,
+                          bytes(4) + b"\x01\x01" + CLI_MAC)],
+    "dhcp6_dora": [udp6(b"\x33\x33\0\1\0\2", CLI_LL, ALL_DHCP, 546, 547,
+                        d6(1, DUID, IA, PD, o6(6, b"\0\x17\0\x3b"), PXE6)),
+                   udp6(b"\x33\x33\0\1\0\2", CLI_LL, ALL_DHCP, 546, 547,
+                        d6(3, DUID, SRVID, IA, PD, PXE6)),
+                   udp6(b"\x33\x33\0\1\0\2", CLI_LL, ALL_DHCP, 546, 547,
+                        d6(8, DUID, SRVID, IA)),
+                   udp6(b"\x33\x33\0\1\0\2", CLI_LL, ALL_DHCP, 546, 547,
+                        d6(11, DUID, o6(6, b"\0\x17")))],
+    "dhcp6_rapid_relay": [udp6(SRV_MAC, CLI6, SRV6, 547, 547,
+                               relay(d6(1, DUID, IA, o6(14), o6(15, b"\0\x04iPXE"))))],
+    "tftp6": [udp6(SRV_MAC, CLI6, SRV6, 40000, 69,
+                   rrq(b"small.bin", (b"blksize", b"64"), (b"windowsize", b"2")))]
+    + [udp6(SRV_MAC, CLI6, SRV6, 40000, 0xFFFF, ack(i)) for i in (0, 2, 4, 6, 8, 10)],
+})
+
 
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "worker")
