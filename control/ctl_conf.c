@@ -2406,27 +2406,13 @@ conv_ra(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 	return 0;
 }
 
-/* Is a inside prefix/plen? */
-static bool
-in_prefix6(const uint8_t a[16], const uint8_t prefix[16], uint8_t plen)
-{
-	for (unsigned i = 0; i < 16 && plen; i++) {
-		unsigned bits = plen >= 8 ? 8 : plen;
-		uint8_t mask = (uint8_t)(0xff << (8 - bits));
-		if ((a[i] & mask) != (prefix[i] & mask))
-			return false;
-		plen = (uint8_t)(plen - bits);
-	}
-	return true;
-}
-
 static int
 conv_subnet6(struct ld *ld, size_t si, const struct y_subnet6 *ys, struct ctl_conf_subnet6 *cs)
 {
 	const char *path = pathf(ld, "dhcp6.subnets[%zu].prefix", si);
 
 	if (cidr6_parse(ys->prefix, cs->prefix, &cs->plen) || cs->plen > 120 ||
-	    !in_prefix6(cs->prefix, cs->prefix, cs->plen))
+	    !bf_ip6_in_prefix(cs->prefix, cs->prefix, cs->plen))
 		return fail_node(ld, path, false,
 				 "invalid prefix '%s' (expected like fd00:99::/64, no host bits)",
 				 shows(ld, ys->prefix));
@@ -2445,8 +2431,8 @@ conv_subnet6(struct ld *ld, size_t si, const struct y_subnet6 *ys, struct ctl_co
 		    inet_pton(AF_INET6, dash + 1, cs->pools[j].last) != 1)
 			return fail_node(ld, path, false, "invalid pool '%s'", shows(ld, t));
 		if (memcmp(cs->pools[j].first, cs->pools[j].last, 16) > 0 ||
-		    !in_prefix6(cs->pools[j].first, cs->prefix, cs->plen) ||
-		    !in_prefix6(cs->pools[j].last, cs->prefix, cs->plen) ||
+		    !bf_ip6_in_prefix(cs->pools[j].first, cs->prefix, cs->plen) ||
+		    !bf_ip6_in_prefix(cs->pools[j].last, cs->prefix, cs->plen) ||
 		    memcmp(cs->pools[j].first, cs->pools[j].last, 8) != 0)
 			return fail_node(ld, path, false,
 					 "pool '%s' must lie inside prefix '%s', first <= last, "
@@ -2474,8 +2460,8 @@ conv_subnet6(struct ld *ld, size_t si, const struct y_subnet6 *ys, struct ctl_co
 		if (inet_pton(AF_INET6, a, cs->pd[j].first) != 1 ||
 		    inet_pton(AF_INET6, b, cs->pd[j].last) != 1 ||
 		    memcmp(cs->pd[j].first, cs->pd[j].last, 16) > 0 ||
-		    !in_prefix6(cs->pd[j].first, cs->pd[j].first, (uint8_t)len) ||
-		    !in_prefix6(cs->pd[j].last, cs->pd[j].last, (uint8_t)len))
+		    !bf_ip6_in_prefix(cs->pd[j].first, cs->pd[j].first, (uint8_t)len) ||
+		    !bf_ip6_in_prefix(cs->pd[j].last, cs->pd[j].last, (uint8_t)len))
 			return fail_node(ld, path, false,
 					 "invalid prefix pool '%s': first <= last, no bits past /%lu",
 					 shows(ld, t), len);
@@ -2514,7 +2500,7 @@ conv_subnet6(struct ld *ld, size_t si, const struct y_subnet6 *ys, struct ctl_co
 			return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].hosts[%u]", si, j), false,
 					 "a DHCPv6 host needs 'duid' or 'mac'");
 		if (inet_pton(AF_INET6, yh->address, h->addr) != 1 ||
-		    !in_prefix6(h->addr, cs->prefix, cs->plen))
+		    !bf_ip6_in_prefix(h->addr, cs->prefix, cs->plen))
 			return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].hosts[%u].address", si, j),
 					 false, "host address '%s' is not inside prefix '%s'",
 					 shows(ld, yh->address), shows(ld, ys->prefix));

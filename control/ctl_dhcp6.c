@@ -235,19 +235,6 @@ struct req6 {
 	char duid_hex[64];
 };
 
-static bool
-in_prefix(const uint8_t a[16], const uint8_t p[16], uint8_t plen)
-{
-	for (unsigned i = 0; plen; i++) {
-		unsigned bits = plen >= 8 ? 8 : plen;
-		uint8_t mask = (uint8_t)(0xff << (8 - bits));
-		if ((a[i] & mask) != (p[i] & mask))
-			return false;
-		plen = (uint8_t)(plen - bits);
-	}
-	return true;
-}
-
 /* The subnet of the client's link: the innermost relay's link-address, else
  * the prefix one of the interface's addresses is in. */
 static const struct ctl_conf_subnet6 *
@@ -260,12 +247,12 @@ find_subnet6(const struct req6 *r)
 		const struct ctl_conf_subnet6 *s = &d->subnets[i];
 		if (r->chain.n) {
 			const uint8_t *link = r->chain.layer[r->chain.n - 1].link;
-			if (memcmp(link, zero, 16) && in_prefix(link, s->prefix, s->plen))
+			if (memcmp(link, zero, 16) && bf_ip6_in_prefix(link, s->prefix, s->plen))
 				return s;
 			continue;
 		}
 		for (unsigned k = 1; k <= r->ifc->n_ip6; k++)
-			if (in_prefix(r->ifc->ip6[k], s->prefix, s->plen))
+			if (bf_ip6_in_prefix(r->ifc->ip6[k], s->prefix, s->plen))
 				return s;
 	}
 	return NULL;
@@ -356,7 +343,7 @@ pick6(struct req6 *r, uint16_t type, uint32_t iaid, uint8_t out[16])
 		memcpy(out, r->host->addr, 16);
 		return true;
 	}
-	if (x && x->expires > r->now && in_prefix(x->addr, s->prefix, s->plen) &&
+	if (x && x->expires > r->now && bf_ip6_in_prefix(x->addr, s->prefix, s->plen) &&
 	    !reserved_for_other(r, x->addr)) {
 		memcpy(out, x->addr, 16);
 		return true;
@@ -564,7 +551,7 @@ confirm_status(const struct req6 *r)
 	for (unsigned i = 0; i < m->n_ia_na; i++)
 		for (unsigned k = 0; k < m->ia_na[i].n_addr; k++) {
 			any = true;
-			if (!in_prefix(m->ia_na[i].addr[k].addr, r->subnet->prefix, r->subnet->plen))
+			if (!bf_ip6_in_prefix(m->ia_na[i].addr[k].addr, r->subnet->prefix, r->subnet->plen))
 				return BF_D6S_NOT_ON_LINK;
 		}
 	return any ? BF_D6S_SUCCESS : 0xffff;

@@ -81,6 +81,19 @@ bf_ip6_solicited_node(uint8_t out[BF_IP6_ALEN], const uint8_t ip[BF_IP6_ALEN])
 	memcpy(out + 13, low, 3);
 }
 
+bool
+bf_ip6_in_prefix(const uint8_t a[BF_IP6_ALEN], const uint8_t prefix[BF_IP6_ALEN], uint8_t plen)
+{
+	for (unsigned i = 0; i < BF_IP6_ALEN && plen; i++) {
+		unsigned bits = plen >= 8 ? 8 : plen;
+		uint8_t mask = (uint8_t)(0xff << (8 - bits));
+		if ((a[i] & mask) != (prefix[i] & mask))
+			return false;
+		plen = (uint8_t)(plen - bits);
+	}
+	return true;
+}
+
 void
 bf_ip6_ll_eui64(uint8_t out[BF_IP6_ALEN], const uint8_t mac[6])
 {

@@ -144,6 +144,9 @@ void bf_ip6_solicited_node(uint8_t out[BF_IP6_ALEN], const uint8_t ip[BF_IP6_ALE
 /* fe80::/64 with the modified EUI-64 interface id of a MAC (RFC 4291 2.5.1 + App. A,
  * RFC 2464 4-5): U/L bit inverted, ff:fe in the middle. */
 void bf_ip6_ll_eui64(uint8_t out[BF_IP6_ALEN], const uint8_t mac[6]);
+/* Are the first plen (0..128) bits of a those of prefix? */
+bool bf_ip6_in_prefix(const uint8_t a[BF_IP6_ALEN], const uint8_t prefix[BF_IP6_ALEN],
+		      uint8_t plen);
 /* Partial Internet checksum sum of the IPv6 pseudo header (RFC 8200 8.1). */
 uint32_t bf_ip6_pseudo_sum(const uint8_t src[BF_IP6_ALEN], const uint8_t dst[BF_IP6_ALEN],
 			   uint8_t next_header, uint32_t upper_len);

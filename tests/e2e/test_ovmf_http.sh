@@ -30,22 +30,9 @@ BF_KERNEL_IF=bfk$BF_SUFFIX
 BF_HTTP_LISTEN="\"$BF_SERVER_IP:80\""
 BF_BOOT_HTTP="http://$BF_SERVER_IP/boot/ipxe.efi"
 if [[ $FAM == 6 ]]; then
-	BF_SERVER_IP6=fd00:99::1/64
+	bf_ipv6_boot_config
 	BF_HTTP_LISTEN="\"$BF_SERVER_IP:80\", \"[fd00:99::1]:80\""
 	BF_BOOT_HTTP="http://[fd00:99::1]/boot/ipxe.efi"
-	BF_CONFIG_EXTRA='ra:
-  managed: true
-  other: true
-  min_interval: 3
-  max_interval: 10
-  prefixes:
-    - prefix: "fd00:99::/64"
-      autonomous: false
-dhcp6:
-  subnets:
-    - prefix: "fd00:99::/64"
-      pools: [ "fd00:99::100-fd00:99::1ff" ]
-      dns: [ "fd00:99::1" ]'
 fi
 BF_BOOT_IPXE="http://$BF_SERVER_IP/boot-http.ipxe"
 

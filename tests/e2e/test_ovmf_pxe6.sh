@@ -20,30 +20,11 @@ bf_require_tools qemu-system-x86_64 apt-get dpkg-deb ss sysctl
 
 MAC=${BF_QEMU_MAC:-52:54:00:12:34:5b}
 TIMEOUT=${BF_E2E_TIMEOUT:-400}
-BF_SERVER_IP6=fd00:99::1/64
+bf_ipv6_boot_config
 SERVER6=${BF_SERVER_IP6%/*}
 BF_BOOT_EFI=grubnetx64.efi
 GRUB_CFG=grub/grub.cfg
 MARKER="bootfarm grub.cfg loaded over IPv6"
-# Managed and other-config RAs, the prefix on-link but not for SLAAC: the
-# firmware's address can only come from DHCPv6.
-BF_CONFIG_EXTRA=$(
-	cat <<-EOF
-	ra:
-	  managed: true
-	  other: true
-	  min_interval: 3
-	  max_interval: 10
-	  prefixes:
-	    - prefix: "fd00:99::/64"
-	      autonomous: false
-	dhcp6:
-	  subnets:
-	    - prefix: "fd00:99::/64"
-	      pools: [ "fd00:99::100-fd00:99::1ff" ]
-	      dns: [ "$SERVER6" ]
-	EOF
-)
 
 # the efi rule's boot file is GRUB; the other rules get placeholders
 bf_nbp_fetch

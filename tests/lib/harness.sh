@@ -427,6 +427,27 @@ chain tftp://${next-server}/stage2-${mac:hexhyp}
 # The HTTP Boot rule's URL, from BF_SERVER_IP as it is when the config is written.
 bf_boot_http() { echo "${BF_BOOT_HTTP:-http://$BF_SERVER_IP/boot/ipxe.efi}"; }
 
+# IPv6 boot network of the firmware tests: the server at fd00:99::1/64,
+# managed and other-config RAs with the prefix on-link but not for SLAAC (a
+# firmware's address can only come from DHCPv6), and a DHCPv6 pool.
+bf_ipv6_boot_config() {
+	BF_SERVER_IP6=fd00:99::1/64
+	BF_CONFIG_EXTRA="${BF_CONFIG_EXTRA:+$BF_CONFIG_EXTRA
+}ra:
+  managed: true
+  other: true
+  min_interval: 3
+  max_interval: 10
+  prefixes:
+    - prefix: \"fd00:99::/64\"
+      autonomous: false
+dhcp6:
+  subnets:
+    - prefix: \"fd00:99::/64\"
+      pools: [ \"fd00:99::100-fd00:99::1ff\" ]
+      dns: [ \"fd00:99::1\" ]"
+}
+
 # The efi rule's DHCPv6 bootfile parameters (BF_BOOT_EFI_PARAMS: YAML flow items).
 bf_efi_params() {
 	[[ -z ${BF_BOOT_EFI_PARAMS:-} ]] || echo "    params: [ $BF_BOOT_EFI_PARAMS ]"
