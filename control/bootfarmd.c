@@ -23,6 +23,7 @@
 #include "ctl_http.h"
 #include "ctl_kif.h"
 #include "ctl_loop.h"
+#include "ctl_sock.h"
 #include "ctl_store.h"
 
 static struct dp_ctx g_dp;
@@ -265,8 +266,10 @@ main(int argc, char **argv)
 		goto out_workers;
 	}
 	rcu_set_pointer(&g_dp.snap, snap);
+	ctl_slots_init(&c, snap, config);
 	g_dp.rendered = dp_rendered_new(65536);
-	if (!g_dp.rendered) {
+	g_dp.clients = dp_clients_new();
+	if (!g_dp.rendered || !g_dp.clients) {
 		CTL_LOG(ERR, "rendered files: out of memory");
 		goto out_snap;
 	}
@@ -278,6 +281,12 @@ main(int argc, char **argv)
 		CTL_LOG(ERR, "%s", err);
 		goto out_snap;
 	}
+	if (ctl_sock_start(&snap_conf(snap)->control, err, sizeof(err)) != 0) {
+		CTL_LOG(ERR, "%s", err);
+		goto out_snap;
+	}
+	CTL_LOG(NOTICE, "control socket %s (%s)", snap_conf(snap)->control.socket,
+		snap_conf(snap)->control.group[0] ? snap_conf(snap)->control.group : "root only");
 	if (ctl_telemetry_init(&c) != 0)
 		CTL_LOG(WARNING, "telemetry: /bootfarm/ commands not registered");
 	signal(SIGINT, on_signal);
@@ -316,13 +325,21 @@ main(int argc, char **argv)
 	CTL_LOG(NOTICE, "stopped");
 	rc = 0;
 out_snap:
+	ctl_sock_stop();
 	ctl_http_stop();
+	rcu_register_thread(); /* clearing the tables is an RCU update */
+	rcu_thread_offline();
 	if (g_dp.rendered) {
-		rcu_register_thread(); /* clearing the table is an RCU update */
 		dp_rendered_free(g_dp.rendered);
-		rcu_unregister_thread();
 		g_dp.rendered = NULL;
 	}
+	if (c.slot[0].snap || c.slot[1].snap) {
+		ctl_slots_fini(&c); /* frees the active snapshot too */
+		g_dp.snap = NULL;
+	}
+	dp_clients_free(g_dp.clients);
+	g_dp.clients = NULL;
+	rcu_unregister_thread();
 	dp_snap_free(g_dp.snap);
 	g_dp.snap = NULL;
 out_workers:

@@ -74,6 +74,7 @@ struct y_host {
 	char *uuid;
 	char *address;
 	char *boot_file;
+	char *group;
 };
 
 struct y_subnet {
@@ -133,6 +134,12 @@ struct y_exception {
 	unsigned ethertypes_count;
 };
 
+struct y_control {
+	char *socket;
+	char *group;
+	char *metrics;
+};
+
 struct y_http {
 	char **listen;
 	unsigned listen_count;
@@ -173,6 +180,7 @@ struct y_host6 {
 	char *duid;
 	char *mac;
 	char *address;
+	char *group;
 };
 
 struct y_subnet6 {
@@ -233,6 +241,7 @@ struct y_conf {
 	unsigned images_count;
 	struct y_exception *exception;
 	struct y_http *http;
+	struct y_control *control;
 	struct y_ra *ra;
 	struct y_dhcp6 *dhcp6;
 };
@@ -281,6 +290,7 @@ static const cyaml_schema_field_t y_host_fields[] = {
     CYAML_FIELD_STRING_PTR("uuid", PTR | OPT, struct y_host, uuid, 0, 64),
     CYAML_FIELD_STRING_PTR("address", PTR | OPT, struct y_host, address, 0, STR_TOKEN),
     CYAML_FIELD_STRING_PTR("boot_file", PTR | OPT, struct y_host, boot_file, 0, CTL_MAX_NAME - 1),
+    CYAML_FIELD_STRING_PTR("group", PTR | OPT, struct y_host, group, 1, CTL_MAX_GROUP - 1),
     CYAML_FIELD_END,
 };
 
@@ -360,6 +370,13 @@ static const cyaml_schema_field_t y_exception_fields[] = {
     CYAML_FIELD_END,
 };
 
+static const cyaml_schema_field_t y_control_fields[] = {
+    CYAML_FIELD_STRING_PTR("socket", PTR | OPT, struct y_control, socket, 1, 107),
+    CYAML_FIELD_STRING_PTR("group", PTR | OPT, struct y_control, group, 1, 63),
+    CYAML_FIELD_STRING_PTR("metrics", PTR | OPT, struct y_control, metrics, 0, STR_TOKEN),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t y_http_fields[] = {
     CYAML_FIELD_SEQUENCE("listen", PTR | OPT, struct y_http, listen, &y_token, 0, CTL_MAX_LISTEN),
     CYAML_FIELD_UINT_PTR("max_connections", OPT, struct y_http, max_connections),
@@ -409,6 +426,7 @@ static const cyaml_schema_field_t y_host6_fields[] = {
     CYAML_FIELD_STRING_PTR("duid", PTR | OPT, struct y_host6, duid, 0, 400),
     CYAML_FIELD_STRING_PTR("mac", PTR | OPT, struct y_host6, mac, 0, STR_TOKEN),
     CYAML_FIELD_STRING_PTR("address", PTR, struct y_host6, address, 0, STR_TOKEN),
+    CYAML_FIELD_STRING_PTR("group", PTR | OPT, struct y_host6, group, 1, CTL_MAX_GROUP - 1),
     CYAML_FIELD_END,
 };
 
@@ -488,6 +506,7 @@ static const cyaml_schema_field_t y_conf_fields[] = {
 			 CYAML_UNLIMITED),
     CYAML_FIELD_MAPPING_PTR("exception", OPT, struct y_conf, exception, y_exception_fields),
     CYAML_FIELD_MAPPING_PTR("http", OPT, struct y_conf, http, y_http_fields),
+    CYAML_FIELD_MAPPING_PTR("control", OPT, struct y_conf, control, y_control_fields),
     CYAML_FIELD_MAPPING_PTR("ra", OPT, struct y_conf, ra, y_ra_fields),
     CYAML_FIELD_MAPPING_PTR("dhcp6", OPT, struct y_conf, dhcp6, y_dhcp6_fields),
     CYAML_FIELD_END,
@@ -1217,6 +1236,19 @@ dns_name_ok(const char *s)
 	return true;
 }
 
+/* Group names (hosts' canary groups, the socket's group): [A-Za-z0-9._-]+. */
+static bool
+group_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
 static bool
 printable(const char *s)
 {
@@ -1696,6 +1728,14 @@ conv_hosts(struct ld *ld, size_t si, const struct y_subnet *ys, struct ctl_conf_
 				    "and '.')",
 				    shows(ld, yh->name));
 			snprintf(h->name, sizeof(h->name), "%s", yh->name);
+		}
+		if (yh->group) {
+			if (!group_ok(yh->group))
+				return fail_node(
+				    ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu].group", si, j), false,
+				    "invalid group '%s' (letters, digits, '-', '_' and '.')",
+				    shows(ld, yh->group));
+			snprintf(h->group, sizeof(h->group), "%s", yh->group);
 		}
 		if (!yh->mac && !yh->client_id && !yh->uuid)
 			return fail_node(ld, pathf(ld, "dhcp4.subnets[%zu].hosts[%zu]", si, j), false,
@@ -2313,6 +2353,38 @@ conv_http(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 	return 0;
 }
 
+static int
+conv_control(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
+{
+	static const struct y_control none;
+	const struct y_control *yc = y->control ? y->control : &none;
+	struct ctl_conf_control *cc = &c->control;
+	const char *m = yc->metrics ? yc->metrics : "127.0.0.1:9310";
+
+	if (yc->socket && yc->socket[0] != '/')
+		return fail_node(ld, pathf(ld, "control.socket"), false,
+				 "the socket path '%s' must be absolute", shows(ld, yc->socket));
+	snprintf(cc->socket, sizeof(cc->socket), "%s",
+		 yc->socket ? yc->socket : "/run/bootfarm/bootfarm.sock");
+	if (yc->group) {
+		if (!group_ok(yc->group))
+			return fail_node(ld, pathf(ld, "control.group"), false,
+					 "invalid group name '%s'", shows(ld, yc->group));
+		snprintf(cc->group, sizeof(cc->group), "%s", yc->group);
+	}
+	cc->metrics_default = !yc->metrics;
+	if (strcmp(m, "off") == 0)
+		return 0;
+	if (listen_parse(m, &cc->metrics_family, cc->metrics_addr, &cc->metrics_port))
+		return fail_node(ld, pathf(ld, "control.metrics"), false,
+				 "invalid metrics address '%s': expected ADDRESS:PORT, [IPV6]:PORT "
+				 "or off",
+				 shows(ld, m));
+	snprintf(cc->metrics_text, sizeof(cc->metrics_text), "%s", m);
+	cc->metrics = true;
+	return 0;
+}
+
 static bool
 ybool(const int *v, bool def)
 {
@@ -2481,6 +2553,14 @@ conv_subnet6(struct ld *ld, size_t si, const struct y_subnet6 *ys, struct ctl_co
 		struct ctl_conf_host6 *h = &cs->hosts[j];
 		if (yh->name)
 			snprintf(h->name, sizeof(h->name), "%s", yh->name);
+		if (yh->group) {
+			if (!group_ok(yh->group))
+				return fail_node(ld, pathf(ld, "dhcp6.subnets[%zu].hosts[%u].group", si, j),
+						 false,
+						 "invalid group '%s' (letters, digits, '-', '_' and '.')",
+						 shows(ld, yh->group));
+			snprintf(h->group, sizeof(h->group), "%s", yh->group);
+		}
 		if (yh->duid) {
 			int n = hex_bytes(yh->duid, h->duid, sizeof(h->duid));
 			if (n < 2 || bf_dhcp6_duid_type(h->duid, (size_t)n) < 0)
@@ -2575,7 +2655,7 @@ convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		rc = conv_ifaces(ld, y, c) || conv_dhcp4(ld, y, c, names, c->n_images) ||
 			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c) ||
 			     conv_pxe(ld, y, c, names, c->n_images) || conv_templates(ld, y, c) ||
-			     conv_exception(ld, y, c) || conv_http(ld, y, c) || conv_ra(ld, y, c) ||
+			     conv_exception(ld, y, c) || conv_http(ld, y, c) || conv_control(ld, y, c) || conv_ra(ld, y, c) ||
 			     conv_dhcp6(ld, y, c)
 			 ? -1
 			 : 0;

@@ -15,6 +15,7 @@
 
 #define CTL_MAX_NAME 128	/* image names, boot files (PXE practice: <= 127) */
 #define CTL_MAX_HOSTNAME 64
+#define CTL_MAX_GROUP 32
 #define CTL_MAX_DOMAIN 128
 #define CTL_MAX_ADDRS 8		/* routers, DNS, NTP servers per subnet */
 #define CTL_MAX_ARCH 16
@@ -55,6 +56,7 @@ struct ctl_conf_host {
 	bool has_ip;
 	uint32_t ip;			/* fixed address (must be inside the subnet) */
 	char boot_file[CTL_MAX_NAME];	/* empty: use the boot rules */
+	char group[CTL_MAX_GROUP];	/* host group (canary), empty: none */
 };
 
 struct ctl_conf_subnet {
@@ -135,6 +137,19 @@ struct ctl_conf_exception {
 	uint16_t ethertypes[CTL_MAX_ETHERTYPES]; /* passed up (default IPv4, ARP, IPv6) */
 };
 
+/* The operator's side (control:): bootfarmctl's socket and Prometheus metrics.
+ * Start-only settings. */
+struct ctl_conf_control {
+	char socket[108];	/* UNIX socket path (default /run/bootfarm/bootfarm.sock) */
+	char group[64];		/* group allowed besides root, empty: root only */
+	bool metrics;		/* Prometheus endpoint on (default on, 127.0.0.1:9310) */
+	bool metrics_default;	/* not configured: a busy port is a warning, not fatal */
+	int metrics_family;
+	uint8_t metrics_addr[16];
+	uint16_t metrics_port;
+	char metrics_text[64];
+};
+
 /* The built-in HTTP image server (control plane, through the kernel). */
 #define CTL_MAX_LISTEN 8
 struct ctl_conf_http {
@@ -168,6 +183,7 @@ struct ctl_conf_host6 {
 	bool has_mac;
 	uint8_t mac[6];
 	uint8_t addr[16];	/* inside the subnet's prefix */
+	char group[CTL_MAX_GROUP];	/* host group (canary), empty: none */
 };
 
 struct ctl_conf_subnet6 {
@@ -220,6 +236,7 @@ struct ctl_conf {
 	struct ctl_conf_pxe pxe;
 	struct ctl_conf_exception exception;
 	struct ctl_conf_http http;
+	struct ctl_conf_control control;
 	struct ctl_conf_ra ra;
 	struct ctl_conf_dhcp6 dhcp6;
 	size_t n_templates;

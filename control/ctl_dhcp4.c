@@ -615,6 +615,27 @@ send_reply(struct req_ctx *r, struct bf_dhcp4_hdr *h, struct bf_dhcp4_optset *os
 	ctl_reply(c, r->w, mb);
 }
 
+static const char *
+msg_name(uint8_t t)
+{
+	static const char *const n[] = {"?", "DISCOVER", "OFFER", "REQUEST", "DECLINE",
+					"ACK", "NAK", "RELEASE", "INFORM"};
+	return t < sizeof(n) / sizeof(n[0]) ? n[t] : "?";
+}
+
+/* ", slot B gen 7" while a canary runs or the exchange is pinned to a
+ * snapshot that is no longer active; nothing otherwise. */
+static const char *
+slot_note(const struct req_ctx *r)
+{
+	static char buf[48];
+	if (!r->c->canary.on && r->snap == r->c->slot[r->c->active].snap)
+		return "";
+	snprintf(buf, sizeof(buf), ", slot %c gen %llu", 'A' + r->snap->slot,
+		 (unsigned long long)r->snap->generation);
+	return buf;
+}
+
 static void
 hdr_init(struct req_ctx *r, struct bf_dhcp4_hdr *h)
 {
@@ -645,6 +666,9 @@ send_nak(struct req_ctx *r, const char *why)
 	BF_CNT(&r->c->ctr, dhcp4_nak);
 	CTL_LOG(INFO, "dhcp4: NAK %s to %s (%s)",
 		bf_ip4_str(r->m->req_ip ? r->m->req_ip : r->m->ciaddr, ipb), r->macs, why);
+	if (r->m->htype == 1 && r->m->hlen == 6)
+		ctl_where_dhcp(r->c, r->m->chaddr, 4, msg_name(r->m->msg_type), "NAK", NULL, NULL, why,
+			       r->snap);
 }
 
 /*
@@ -840,11 +864,17 @@ send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
 		}
 		*o = 0;
 	}
-	CTL_LOG(INFO, "dhcp4: %s%s %s to %s%s%s%s boot %s (rule %s) lease %us",
+	CTL_LOG(INFO, "dhcp4: %s%s %s to %s%s%s%s boot %s (rule %s) lease %us%s",
 		r->has_item ? "BOOT " : r->proxy ? "PROXY " : "",
 		type == BF_DHCPOFFER ? "OFFER" : "ACK", bf_ip4_str(yiaddr ? yiaddr : m->ciaddr, ipb),
 		r->macs, uuid, r->host ? " host " : "", r->host ? r->host->host->name : "",
-		boot ? boot : "-", why, lease_s);
+		boot ? boot : "-", why, lease_s, slot_note(r));
+	if (m->htype == 1 && m->hlen == 6) {
+		uint32_t a = htonl(yiaddr ? yiaddr : m->ciaddr);
+		ctl_where_dhcp(r->c, m->chaddr, 4, msg_name(m->msg_type),
+			       type == BF_DHCPOFFER ? "OFFER" : "ACK", a ? (const uint8_t *)&a : NULL,
+			       boot, why, r->snap);
+	}
 }
 
 static uint32_t
@@ -1074,8 +1104,6 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 
 	memset(&r, 0, sizeof(r));
 	r.c = c;
-	r.snap = snap;
-	r.d = snap->ctl;
 	r.w = w;
 	r.port_id = mb->port;
 	r.p = &p;
@@ -1084,7 +1112,6 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 			    BF_PKT_IP_CSUM_OK | BF_PKT_UDP_CSUM_OK) != BF_CLASS_UDP4 ||
 	    mb->port >= DP_MAX_PORTS)
 		goto out;
-	r.ifc = &snap->iface[mb->port];
 	int rc = bf_dhcp4_parse(&msg, p.frame + p.pl_off, p.pl_len);
 	if (rc != 0) {
 		BF_CNT(&c->ctr, drop_dhcp4_malformed);
@@ -1096,6 +1123,16 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 	}
 	bf_mac_str(msg.chaddr, r.macs);
 	client_key(&r);
+	/* Answered from the snapshot its exchange began with (the DISCOVER's), so
+	 * an OFFER and its ACK never come from two configurations. */
+	snap = ctl_exch_snap(c, 4, r.key, r.key_len,
+			     msg.htype == 1 && msg.hlen == 6 ? msg.chaddr : NULL, NULL, 0,
+			     msg.msg_type == BF_DHCPDISCOVER);
+	r.snap = snap;
+	r.d = snap->ctl;
+	r.ifc = &snap->iface[mb->port];
+	uint64_t acks = c->ctr.v[BF_CTR_dhcp4_ack] + c->ctr.v[BF_CTR_dhcp4_boot_ack];
+	uint64_t naks = c->ctr.v[BF_CTR_dhcp4_nak];
 	/* Reservations: client identifier, then PXE UUID, then hardware address. */
 	size_t cid_len;
 	const uint8_t *cid = bf_dhcp4_get(&msg, BF_O4_CLIENT_ID, &cid_len);
@@ -1112,7 +1149,7 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 	bool boot_item = pxe_boot_item(&r); /* read it first: 4011 requests carry one too */
 	if (msg.msg_type == BF_DHCPREQUEST && (p.dport == BF_DHCP4_PXE_PORT || boot_item)) {
 		do_boot_server(&r);
-		goto out;
+		goto out_exch;
 	}
 	if (r.d->conf->proxy) {
 		if (msg.msg_type == BF_DHCPDISCOVER && msg.is_pxe) {
@@ -1121,11 +1158,11 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		} else {
 			BF_CNT(&c->ctr, dhcp4_ignored); /* addresses are another server's */
 		}
-		goto out;
+		goto out_exch;
 	}
 	if (!r.subnet) {
 		BF_CNT(&c->ctr, dhcp4_no_subnet);
-		goto out;
+		goto out_exch;
 	}
 	switch (msg.msg_type) {
 	case BF_DHCPDISCOVER:
@@ -1149,6 +1186,49 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		BF_CNT(&c->ctr, drop_dhcp4_bad_msgtype);
 		break;
 	}
+out_exch:
+	if (c->ctr.v[BF_CTR_dhcp4_ack] + c->ctr.v[BF_CTR_dhcp4_boot_ack] != acks)
+		ctl_exch_end(c, 4, r.key, r.key_len, true);
+	else if (c->ctr.v[BF_CTR_dhcp4_nak] != naks)
+		ctl_exch_end(c, 4, r.key, r.key_len, false);
 out:
 	rte_pktmbuf_free(mb);
+}
+
+void
+ctl_leases_foreach(const struct ctl_leases *l, void (*fn)(const struct ctl_lease_info *i, void *arg),
+		   void *arg)
+{
+	static const char *const st[] = {"?", "offered", "bound", "declined"};
+	uint64_t now = ctl_now();
+
+	for (unsigned b = 0; b < LEASE_BUCKETS; b++)
+		for (const struct ctl_lease *e = l->by_ip[b]; e; e = e->next_ip) {
+			struct ctl_lease_info i = {.ip = e->ip, .state = st[e->state <= 3 ? e->state : 0],
+						   .expires_in = e->expires > now ? e->expires - now : 0,
+						   .hostname = e->hostname,
+						   .has_mac = e->state != L_DECLINED};
+			memcpy(i.mac, e->mac, 6);
+			fn(&i, arg);
+		}
+}
+
+int
+ctl_leases_release(struct ctl *c, const uint8_t *mac, uint32_t ip)
+{
+	struct ctl_leases *l = c->leases;
+	int n = 0;
+	char ipb[16], macb[18];
+
+	for (unsigned b = 0; b < LEASE_BUCKETS; b++)
+		for (struct ctl_lease *e = l->by_ip[b], *next; e; e = next) {
+			next = e->next_ip;
+			if (e->state == L_DECLINED || (mac && memcmp(e->mac, mac, 6)) || (ip && e->ip != ip))
+				continue;
+			CTL_LOG(NOTICE, "dhcp4: %s released by the operator (%s)",
+				bf_ip4_str(e->ip, ipb), bf_mac_str(e->mac, macb));
+			lease_unlink(l, e);
+			n++;
+		}
+	return n;
 }

@@ -618,13 +618,22 @@ ctl_dhcp6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		return;
 	}
 	r->c = c;
-	r->conf = ((const struct ctl_snapdata *)snap->ctl)->conf;
-	r->ifc = &snap->iface[in->port];
 	r->now = ctl_now();
-	if (!r->conf->dhcp6.enabled || bf_dhcp6_unwrap(&r->chain, p->frame + p->pl_off, p->pl_len) ||
+	if (bf_dhcp6_unwrap(&r->chain, p->frame + p->pl_off, p->pl_len) ||
 	    bf_dhcp6_parse(&r->m, r->chain.inner.p, r->chain.inner.len) ||
 	    bf_dhcp6_check_client(&r->m)) {
 		BF_CNT(&c->ctr, drop_dhcp6_malformed);
+		goto out;
+	}
+	/* Answered from the snapshot its exchange began with (the Solicit's). */
+	uint8_t cmac[6];
+	bool has_cmac = client_mac(r, cmac);
+	snap = ctl_exch_snap(c, 6, r->m.client_id.p, r->m.client_id.len, has_cmac ? cmac : NULL,
+			     r->m.client_id.p, r->m.client_id.len, r->m.type == BF_DHCP6_SOLICIT);
+	r->conf = ((const struct ctl_snapdata *)snap->ctl)->conf;
+	r->ifc = &snap->iface[in->port];
+	if (!r->conf->dhcp6.enabled) {
+		BF_CNT(&c->ctr, dhcp6_ignored);
 		goto out;
 	}
 	/* Our DUID-LL (type 3, Ethernet): the first port's MAC, the same every start. */
@@ -736,7 +745,60 @@ ctl_dhcp6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		r->m.is_ipxe ? " (iPXE)" : "", url ? url : "-", url ? why : "none",
 		r->m.type == BF_DHCP6_SOLICIT && commit ? " rapid-commit" : "");
 	send6(r, w, p, in, out, w6.off);
+	if (type == BF_DHCP6_REPLY && (r->m.type == BF_DHCP6_SOLICIT || r->m.type == BF_DHCP6_REQUEST))
+		ctl_exch_end(c, 6, r->m.client_id.p, r->m.client_id.len, true);
+	if (has_cmac) {
+		uint8_t a16[16];
+		bool has_addr = first[0] && inet_pton(AF_INET6, first, a16) == 1;
+		ctl_where_dhcp(c, cmac, 6, names[r->m.type < 12 ? r->m.type : 0],
+			       type == BF_DHCP6_ADVERTISE ? "ADVERTISE" : "REPLY",
+			       has_addr ? a16 : NULL, url, url ? why : NULL, snap);
+	}
 out:
 	rte_pktmbuf_free(in);
 	free(r);
+}
+
+void
+ctl_leases6_foreach(const struct ctl_leases6 *l,
+		    void (*fn)(const struct ctl_lease6_info *i, void *arg), void *arg)
+{
+	uint64_t now = ctl_now();
+
+	for (unsigned b = 0; l && b < L6_BUCKETS; b++)
+		for (const struct lease6 *x = l->by_addr[b]; x; x = x->next_addr) {
+			static const uint8_t nobody[2] = {0xff, 0xff};
+			struct ctl_lease6_info i = {.duid = x->duid, .duid_len = x->duid_len,
+						    .type = x->ia_type, .iaid = x->iaid,
+						    .expires_in = x->expires > now ? x->expires - now : 0};
+			memcpy(i.addr, x->addr, 16);
+			i.state = x->duid_len == 2 && !memcmp(x->duid, nobody, 2) ? "declined"
+				  : x->bound					  ? "bound"
+										  : "advertised";
+			fn(&i, arg);
+		}
+}
+
+int
+ctl_leases6_release(struct ctl *c, const uint8_t *duid, size_t dl, const uint8_t *mac,
+		    const uint8_t *addr)
+{
+	struct ctl_leases6 *l = c->leases6;
+	int n = 0;
+	char ab[INET6_ADDRSTRLEN];
+
+	for (unsigned b = 0; l && b < L6_BUCKETS; b++)
+		for (struct lease6 *x = l->by_addr[b], *next; x; x = next) {
+			uint8_t m[6];
+			next = x->next_addr;
+			if ((duid && (x->duid_len != dl || memcmp(x->duid, duid, dl))) ||
+			    (addr && memcmp(x->addr, addr, 16)) ||
+			    (mac && (bf_dhcp6_duid_mac(x->duid, x->duid_len, m) || memcmp(m, mac, 6))))
+				continue;
+			CTL_LOG(NOTICE, "dhcp6: %s released by the operator",
+				inet_ntop(AF_INET6, x->addr, ab, sizeof(ab)));
+			unlink6(l, x);
+			n++;
+		}
+	return n;
 }

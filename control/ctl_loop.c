@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "ctl_http.h"
 #include "ctl_loop.h"
+#include "ctl_sock.h"
 #include "ctl_store.h"
 #include "shared/bf_nd.h"
 
@@ -125,6 +126,12 @@ ctl_flush(struct ctl *c)
 		dp_rendered_reclaim(c->dp->rendered);
 }
 
+static void
+on_event(const struct dp_event *e, void *arg)
+{
+	ctl_where_tftp(arg, e);
+}
+
 static bool
 is_ipv6(const struct rte_mbuf *m)
 {
@@ -174,6 +181,7 @@ ctl_poll(struct ctl *c)
 		}
 		work += n;
 		dp_log_drain(w, log_line, NULL);
+		dp_event_drain(w, on_event, c);
 	}
 	ctl_flush(c);
 	return work;
@@ -193,14 +201,16 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 		unsigned work = ctl_poll(c);
 
 		if (__atomic_exchange_n(reload_flag, 0, __ATOMIC_ACQ_REL)) {
-			CTL_LOG(NOTICE, "reloading %s", c->conf_path);
+			CTL_LOG(NOTICE, "reloading %s (stage and switch)", c->conf_path);
 			ctl_reload(c, c->conf_path);
 		}
+		work += ctl_sock_poll(c);
 		uint64_t now = mono_ms();
 		ctl_ra_tick(c, now);
 		if (now >= next_tick) {
 			ctl_dhcp4_tick(c, ctl_now());
 			ctl_dhcp6_tick(c, ctl_now());
+			ctl_slots_tick(c, ctl_now());
 			ctl_flush(c); /* expired leases leave the store too */
 			next_tick = now + 1000;
 		}

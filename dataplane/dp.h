@@ -20,6 +20,7 @@
 #include <rte_ring.h>
 
 #include "shared/bf_counters.h"
+#include "shared/bf_hist.h"
 #include "shared/bf_net.h"
 #include "shared/bf_tftp.h"
 
@@ -77,6 +78,8 @@ struct dp_exc_params {
 /* One immutable compiled configuration. */
 struct dp_snap {
 	uint64_t generation;
+	uint8_t slot;			/* the configuration slot it lives in: 0 (A) or 1 (B) */
+	uint32_t ctl_refs;		/* control thread only: slots and DHCP exchanges holding it */
 	struct dp_iface iface[DP_MAX_PORTS];
 	struct dp_tftp_params tftp;
 	uint32_t pxe_mcast;		/* PXE multicast discovery address accepted for DHCP, or 0 */
@@ -91,6 +94,86 @@ struct dp_snap {
 	void *ctl;
 	void (*ctl_free)(void *ctl);
 };
+
+struct dp_ctx;
+struct dp_worker;
+
+/*
+ * The canary (dp_canary.c): a share of clients, or a host group, sent to the
+ * staged slot while everyone else stays on the active one. Published by the
+ * control thread through RCU (ctx->canary) and immutable; snap stays valid
+ * while the canary is reachable. Clients the lease manager answered from a
+ * slot are also pinned by address (ctx->clients), so a relayed client, whose
+ * frames carry the relay's MAC, reads the slot its DHCP answer came from.
+ */
+struct dp_canary {
+	struct dp_snap *snap;		/* the staged slot's snapshot */
+	uint32_t share_ppm;		/* share of clients by MAC hash (shared/bf_canary.h) */
+	uint32_t n_macs;
+	uint8_t (*macs)[6];		/* host group or listed MACs, sorted */
+};
+struct dp_clients;
+
+/* Does the canary take the client with this MAC? */
+bool dp_canary_has_mac(const struct dp_canary *cn, const uint8_t mac[6]);
+/* Worker: the snapshot a client's TFTP request reads (active unless the canary takes it). */
+const struct dp_snap *dp_client_snap(struct dp_ctx *ctx, const struct dp_snap *active,
+				     const uint8_t mac[6], const uint8_t addr[16]);
+/* The address -> slot map: workers find (RCU read side); the control thread
+ * (RCU-registered) sets and clears. */
+struct dp_clients *dp_clients_new(void);
+int dp_clients_find(struct dp_clients *cl, const uint8_t addr[16]);
+int dp_clients_set(struct dp_clients *cl, const uint8_t addr[16], uint8_t slot);
+void dp_clients_clear(struct dp_clients *cl);
+uint64_t dp_clients_count(const struct dp_clients *cl);
+void dp_clients_free(struct dp_clients *cl);
+
+/*
+ * Transfer events a worker reports to the control thread (where-is-my-machine,
+ * per-slot health): a single-producer single-consumer ring like the log's.
+ */
+enum dp_ev_kind { DP_EV_TFTP_START, DP_EV_TFTP_DONE, DP_EV_TFTP_ABORT, DP_EV_TFTP_TIMEOUT,
+		  DP_EV_TFTP_NOTFOUND };
+struct dp_event {
+	uint8_t kind;
+	uint8_t slot;
+	uint16_t err;			/* the client's TFTP error code (ABORT) */
+	uint32_t ms;			/* transfer time so far */
+	uint8_t mac[6];
+	uint8_t addr[16];		/* the client; IPv4 as ::ffff:a.b.c.d */
+	uint64_t generation;
+	uint64_t bytes, size;
+	char name[128];
+};
+#define DP_EV_SLOTS 4096
+struct dp_evring {
+	uint32_t head;
+	uint32_t tail;
+	uint64_t dropped;
+	struct dp_event ev[DP_EV_SLOTS];
+};
+void dp_event(struct dp_worker *w, const struct dp_event *e);
+void dp_event_drain(struct dp_worker *w, void (*fn)(const struct dp_event *e, void *arg),
+		    void *arg);
+
+/*
+ * One in-flight transfer as the control thread sees it (dp_tftp_list):
+ * fields copied without a lock while the worker runs, so a row can be a
+ * moment old; a session that ends meanwhile is skipped.
+ */
+struct dp_tftp_info {
+	unsigned worker;
+	uint8_t slot;
+	uint64_t generation;
+	char client[64];
+	char name[128];
+	uint8_t mac[6];
+	uint64_t sent, size;
+	uint16_t blksize, window;
+	uint64_t age_ms;
+};
+/* Up to max rows of worker w's transfers; returns how many. */
+unsigned dp_tftp_list(const struct dp_worker *w, struct dp_tftp_info *out, unsigned max);
 
 struct dp_tftp_table; /* dp_tftp.c */
 struct dp_rendered;   /* dp_rendered.c */
@@ -131,8 +214,10 @@ struct dp_worker {
 	uint16_t n_tx[DP_MAX_PORTS];
 	struct bf_counters ctr;
 	struct dp_logring *log;
+	struct dp_evring *ev;
 	/* Gauges the control thread reads (plain stores, single writer). */
 	volatile uint64_t g_sessions;
+	struct bf_hist stage_tftp;	/* completed transfers: RRQ to the last ACK */
 	uint64_t announced_gen;		/* worker 0: snapshot generation announced (IPv6) */
 } __rte_cache_aligned;
 
@@ -162,6 +247,8 @@ struct dp_ctx {
 	struct rte_mempool *pool;
 	struct dp_worker *workers[DP_MAX_WORKERS];
 	struct dp_snap *snap;		/* RCU-protected: rcu_dereference / rcu_xchg_pointer */
+	struct dp_canary *canary;	/* RCU-protected; NULL: everyone on snap */
+	struct dp_clients *clients;	/* client address -> slot, or NULL */
 	struct dp_rendered *rendered;	/* per-client files from templates, or NULL */
 	unsigned idle_us;		/* sleep when idle this long (0: pure polling) */
 	uint64_t tsc_hz;

@@ -110,6 +110,9 @@ struct sess {
 	uint64_t rto;		/* tsc */
 	uint64_t start;		/* tsc */
 	struct peer addr;
+	uint8_t cslot;		/* configuration slot the image came from */
+	uint64_t generation;	/* and its snapshot */
+	char name[128];		/* for the control thread's listing (img may go meanwhile) */
 	struct dp_image *img;
 	const uint8_t *data;
 	uint64_t size;
@@ -289,6 +292,57 @@ sess_end(struct dp_worker *w, uint32_t idx)
 	w->g_sessions = t->used;
 }
 
+/* Tell the control thread (where-is-my-machine, slot health). */
+static void
+sess_event(struct dp_worker *w, const struct sess *s, uint8_t kind, uint16_t err)
+{
+	struct dp_event e = {.kind = kind, .slot = s->cslot, .err = err,
+			     .generation = s->generation, .size = s->size};
+	uint64_t bytes = s->acked * s->blksize;
+
+	e.bytes = bytes > s->size ? s->size : bytes;
+	e.ms = (uint32_t)((rte_rdtsc() - s->start) * 1000 / rte_get_tsc_hz());
+	memcpy(e.mac, s->addr.v6 ? s->addr.a6.dst_mac : s->addr.a4.dst_mac, 6);
+	memcpy(e.addr, s->addr.key, 16);
+	memcpy(e.name, s->name, sizeof(e.name));
+	dp_event(w, &e);
+}
+
+unsigned
+dp_tftp_list(const struct dp_worker *w, struct dp_tftp_info *out, unsigned max)
+{
+	const struct dp_tftp_table *t = w->tftp;
+	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
+	unsigned n = 0;
+
+	for (uint32_t i = 0; t && i < t->cap && n < max; i++) {
+		const struct sess *s = &t->s[i];
+		uint16_t tid = __atomic_load_n(&s->tid, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&s->state, __ATOMIC_RELAXED) == S_FREE || !tid)
+			continue;
+		struct dp_tftp_info *o = &out[n];
+		memset(o, 0, sizeof(*o));
+		o->worker = w->id;
+		o->slot = s->cslot;
+		o->generation = s->generation;
+		peer_str(&s->addr, o->client, sizeof(o->client));
+		memcpy(o->name, s->name, sizeof(o->name));
+		o->name[sizeof(o->name) - 1] = '\0';
+		memcpy(o->mac, s->addr.v6 ? s->addr.a6.dst_mac : s->addr.a4.dst_mac, 6);
+		o->size = s->size;
+		o->sent = s->acked * s->blksize > s->size ? s->size : s->acked * s->blksize;
+		o->blksize = s->blksize;
+		o->window = s->window;
+		o->age_ms = (now - s->start) * 1000 / hz;
+		/* The session ended or was reused while we copied: skip the row. */
+		if (__atomic_load_n(&s->tid, __ATOMIC_RELAXED) != tid ||
+		    __atomic_load_n(&s->state, __ATOMIC_RELAXED) == S_FREE)
+			continue;
+		n++;
+	}
+	return n;
+}
+
 /* ---- transmit ---- */
 
 /* Build and queue one UDP reply whose payload is hdr[0..hlen) + body[0..blen). */
@@ -406,10 +460,11 @@ static void
 handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 	       const struct udp_in *in, uint16_t port_id)
 {
-	const struct dp_iface *ifc = &snap->iface[port_id];
+	const struct dp_iface *ifc = &snap->iface[port_id]; /* interfaces: the active slot's */
 	struct dp_tftp_table *t = w->tftp;
 	struct bf_tftp_req req;
 	const struct peer *a = &in->reply;
+	const uint8_t *cmac = a->v6 ? a->a6.dst_mac : a->a4.dst_mac;
 	char canon[BF_TFTP_MAX_NAME + 1];
 	char who[64];
 
@@ -430,6 +485,8 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	}
 	BF_CNT(&w->ctr, tftp_rrq);
 	BF_CNT_ADD(&w->ctr, tftp_bad_option, req.n_bad_opts);
+	/* The client's slot (a canary may take it): images and limits come from it. */
+	snap = dp_client_snap(ctx, snap, cmac, a->key);
 	struct dp_image *img = NULL;
 	if (bf_tftp_canon_name(req.name, req.name_len, canon, sizeof(canon)) >= 0) {
 		img = dp_snap_image(snap, canon);
@@ -437,9 +494,15 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 			img = dp_rendered_find(ctx->rendered, canon);
 	}
 	if (!img) {
+		struct dp_event e = {.kind = DP_EV_TFTP_NOTFOUND, .slot = snap->slot,
+				     .generation = snap->generation};
 		BF_CNT(&w->ctr, tftp_not_found);
 		dp_log(w, "tftp: not found %.100s from %s", req.name,
 		       peer_str(a, who, sizeof(who)));
+		memcpy(e.mac, cmac, 6);
+		memcpy(e.addr, a->key, 16);
+		snprintf(e.name, sizeof(e.name), "%.*s", (int)req.name_len, req.name);
+		dp_event(w, &e);
 		send_error(w, port_id, a, BF_TFTP_ERR_NOTFOUND, "file not found");
 		return;
 	}
@@ -467,6 +530,9 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	src_find(t, a->key, true)->n++;
 	dp_image_get(img);
 	s->img = img;
+	s->cslot = snap->slot;
+	s->generation = snap->generation;
+	memcpy(s->name, img->name, sizeof(s->name)); /* NUL-terminated, same size */
 	s->netascii = ascii;
 	s->data = ascii ? img->ascii : img->data;
 	s->size = ascii ? img->ascii_len : img->len;
@@ -512,9 +578,11 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->nblocks = s->size / s->blksize + 1;
 	s->acked = s->sent = 0;
 
-	dp_log(w, "tftp: RRQ %s from %s (%s, blksize %u, window %u%s)", canon,
+	dp_log(w, "tftp: RRQ %s from %s (%s, blksize %u, window %u%s, slot %c gen %llu)", canon,
 	       peer_str(a, who, sizeof(who)), ascii ? "netascii" : "octet", s->blksize,
-	       s->window, req.has_tsize ? ", tsize" : "");
+	       s->window, req.has_tsize ? ", tsize" : "", 'A' + s->cslot,
+	       (unsigned long long)s->generation);
+	sess_event(w, s, DP_EV_TFTP_START, 0);
 	if (s->oack.blksize || s->oack.tsize || s->oack.timeout || s->oack.windowsize) {
 		s->state = S_OACK;
 		BF_CNT(&w->ctr, tftp_oack_tx);
@@ -538,6 +606,8 @@ finish(struct dp_worker *w, uint32_t idx)
 	uint64_t ms = (rte_rdtsc() - s->start) * 1000 / rte_get_tsc_hz();
 
 	BF_CNT(&w->ctr, tftp_done);
+	bf_hist_add(&w->stage_tftp, (rte_rdtsc() - s->start) * 1000000 / rte_get_tsc_hz());
+	sess_event(w, s, DP_EV_TFTP_DONE, 0);
 	dp_log(w, "tftp: sent %s to %s (%llu bytes, %llu blocks, blksize %u, window %u, %llu ms)",
 	       s->img->name, peer_str(&s->addr, who, sizeof(who)),
 	       (unsigned long long)s->size, (unsigned long long)s->nblocks, s->blksize, s->window,
@@ -578,6 +648,7 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 		       peer_str(&s->addr, who, sizeof(who)), tp.error_code,
 		       (int)(tp.error_msg_len > 80 ? 80 : tp.error_msg_len),
 		       tp.error_msg ? tp.error_msg : "");
+		sess_event(w, s, DP_EV_TFTP_ABORT, tp.error_code);
 		sess_end(w, idx);
 		return true;
 	}
@@ -694,6 +765,7 @@ dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now)
 				       s->img->name, peer_str(&s->addr, who, sizeof(who)),
 				       (unsigned long long)s->acked,
 				       (unsigned long long)s->nblocks);
+				sess_event(w, s, DP_EV_TFTP_TIMEOUT, 0);
 				sess_end(w, idx);
 			} else {
 				s->retries_left--;

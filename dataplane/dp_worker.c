@@ -63,6 +63,34 @@ dp_log_drain(struct dp_worker *w, void (*fn)(const char *line, void *arg), void 
 	__atomic_store_n(&r->tail, tail, __ATOMIC_RELEASE);
 }
 
+void
+dp_event(struct dp_worker *w, const struct dp_event *e)
+{
+	struct dp_evring *r = w->ev;
+	uint32_t head = r->head;
+
+	if (head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= DP_EV_SLOTS) {
+		r->dropped++;
+		return;
+	}
+	r->ev[head % DP_EV_SLOTS] = *e;
+	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
+}
+
+void
+dp_event_drain(struct dp_worker *w, void (*fn)(const struct dp_event *e, void *arg), void *arg)
+{
+	struct dp_evring *r = w->ev;
+	uint32_t tail = r->tail;
+	uint32_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+
+	while (tail != head) {
+		fn(&r->ev[tail % DP_EV_SLOTS], arg);
+		tail++;
+	}
+	__atomic_store_n(&r->tail, tail, __ATOMIC_RELEASE);
+}
+
 struct dp_worker *
 dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore)
 {
@@ -77,6 +105,7 @@ dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore)
 	w->queue = (uint16_t)id;
 	w->pool = ctx->pool;
 	w->log = rte_zmalloc("bf_log", sizeof(*w->log), RTE_CACHE_LINE_SIZE);
+	w->ev = rte_zmalloc("bf_ev", sizeof(*w->ev), RTE_CACHE_LINE_SIZE);
 	snprintf(name, sizeof(name), "bf_toctl%u", id);
 	w->to_ctl = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY,
 				    RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -90,7 +119,7 @@ dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore)
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "bf_ctltx%u", id);
 	w->ctl_tx = rte_ring_create(name, 256, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (!w->log || !w->to_ctl || !w->from_ctl || !w->steer || !w->from_kernel || !w->ctl_tx ||
+	if (!w->log || !w->ev || !w->to_ctl || !w->from_ctl || !w->steer || !w->from_kernel || !w->ctl_tx ||
 	    getrandom(w->rng, sizeof(w->rng), 0) != sizeof(w->rng)) {
 		dp_worker_destroy(w);
 		return NULL;
@@ -124,6 +153,7 @@ dp_worker_destroy(struct dp_worker *w)
 	for (unsigned p = 0; p < DP_MAX_PORTS; p++)
 		rte_pktmbuf_free_bulk(w->tx[p], w->n_tx[p]);
 	rte_free(w->log);
+	rte_free(w->ev);
 	rte_free(w);
 }
 

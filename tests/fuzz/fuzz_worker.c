@@ -162,6 +162,7 @@ setup(void)
 	g_ctx.snap = ctl_snap_compile(&g_ctl, conf, NULL, err, sizeof(err));
 	if (!g_ctx.snap)
 		die(err);
+	ctl_slots_init(&g_ctl, g_ctx.snap, "fuzz.yaml");
 	rcu_register_thread();
 	g_pool_size = g_ctx.pool->size;
 	if (getenv("BF_FUZZ_STATS"))

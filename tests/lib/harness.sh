@@ -206,6 +206,7 @@ bf_init() {
 	chmod 755 "$BF_TFTPROOT"
 	BF_SERVER_LOG=$BF_RUN/server.log
 	BF_STATS=$BF_RUN/stats
+	BF_CTL_SOCK=$BF_RUN/bootfarm.sock
 	trap bf_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -470,6 +471,8 @@ bf_write_bootfarmd_config() {
 		if [[ -n ${BF_HTTP_LISTEN:-} ]]; then
 			printf 'http:\n  listen: [ %s ]\n' "$BF_HTTP_LISTEN"
 		fi
+		# Each test's own control socket; metrics only when a test asks.
+		printf 'control:\n  socket: "%s"\n  metrics: "%s"\n' "$BF_CTL_SOCK" "${BF_METRICS:-off}"
 		cat <<-EOF
 		dhcp4:
 		  lease_time: $BF_LEASE
