@@ -23,6 +23,7 @@
 #include "ctl_http.h"
 #include "ctl_kif.h"
 #include "ctl_loop.h"
+#include "ctl_metrics.h"
 #include "ctl_sock.h"
 #include "ctl_store.h"
 
@@ -289,6 +290,18 @@ main(int argc, char **argv)
 		snap_conf(snap)->control.group[0] ? snap_conf(snap)->control.group : "root only");
 	if (ctl_telemetry_init(&c) != 0)
 		CTL_LOG(WARNING, "telemetry: /bootfarm/ commands not registered");
+	/* The default address may be taken (another bootfarmd on the host): then
+	 * only a warning; an address the operator chose must work. */
+	const struct ctl_conf_control *cc = &snap_conf(snap)->control;
+	if (ctl_metrics_start(&c, cc, err, sizeof(err)) != 0) {
+		if (!cc->metrics_default) {
+			CTL_LOG(ERR, "%s", err);
+			goto out_snap;
+		}
+		CTL_LOG(WARNING, "%s (control.metrics not set: running without)", err);
+	} else if (cc->metrics) {
+		CTL_LOG(NOTICE, "metrics: serving http://%s/metrics", cc->metrics_text);
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
@@ -325,6 +338,7 @@ main(int argc, char **argv)
 	CTL_LOG(NOTICE, "stopped");
 	rc = 0;
 out_snap:
+	ctl_metrics_stop(); /* it reads the workers, leases and snapshot freed below */
 	ctl_sock_stop();
 	ctl_http_stop();
 	rcu_register_thread(); /* clearing the tables is an RCU update */

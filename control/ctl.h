@@ -152,7 +152,9 @@ bool ctl_canary_takes(const struct ctl *c, const uint8_t *mac, const uint8_t *du
 const struct dp_snap *ctl_exch_snap(struct ctl *c, int family, const uint8_t *key, size_t klen,
 				    const uint8_t *mac, const uint8_t *duid, size_t dlen,
 				    bool begins);
-/* The exchange ended (ACK/Reply: acked, its time recorded; NAK: not). */
+/* The exchange ended. ACK/Reply (acked): its time is recorded once and it
+ * lingers 10 s, so a retransmitted last message gets the same answer; the
+ * client's next DISCOVER/Solicit starts afresh. NAK: dropped. */
 void ctl_exch_end(struct ctl *c, int family, const uint8_t *key, size_t klen, bool acked);
 void ctl_slots_tick(struct ctl *c, uint64_t now_s);
 /* One DHCP answer for the funnel (where), the slot's health and the client map. */

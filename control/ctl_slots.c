@@ -29,6 +29,7 @@
 #define EXCH_BUCKETS 4096
 #define EXCH_MAX 65536
 #define EXCH_TTL_S 120 /* an exchange not finished by then is abandoned */
+#define EXCH_LINGER_S 10 /* a finished one answers retransmissions the same way */
 #define WHERE_BUCKETS 8192
 #define WHERE_MAX 262144
 
@@ -40,6 +41,7 @@ struct ctl_exch {
 	struct dp_snap *snap; /* one ctl_ref */
 	uint64_t start_us;
 	uint64_t expires_s;
+	bool done; /* ACKed: kept a little for a retransmitted last message */
 };
 
 struct ctl_where {
@@ -438,6 +440,10 @@ ctl_exch_snap(struct ctl *c, int family, const uint8_t *key, size_t klen, const 
 {
 	struct ctl_exch *e = klen <= sizeof(e->key) ? exch_find(family, key, klen) : NULL;
 
+	if (e && begins && e->done) {
+		ctl_exch_end(c, family, key, klen, false); /* a new exchange after the last one */
+		e = NULL;
+	}
 	if (e) {
 		if (begins) /* a retransmitted DISCOVER/Solicit: same exchange, same answers */
 			e->expires_s = ctl_now() + EXCH_TTL_S;
@@ -483,10 +489,17 @@ ctl_exch_end(struct ctl *c, int family, const uint8_t *key, size_t klen, bool ac
 		struct ctl_exch *e = *pp;
 		if (e->family != family || e->klen != klen || memcmp(e->key, key, klen))
 			continue;
-		if (acked)
+		if (!acked) {
+			exch_drop(c, pp);
+			return;
+		}
+		/* The ACK may be lost and the REQUEST sent again: it gets the same
+		 * answer while the exchange lingers, not the next slot's. */
+		if (!e->done)
 			bf_hist_add(family == 4 ? &c->stage_dhcp4 : &c->stage_dhcp6,
 				    mono_us() - e->start_us);
-		exch_drop(c, pp);
+		e->done = true;
+		e->expires_s = ctl_now() + EXCH_LINGER_S;
 		return;
 	}
 }

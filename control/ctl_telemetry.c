@@ -5,6 +5,7 @@
  *   /bootfarm/leases    DHCPv4 leases bound, lease store on or off
  *   /bootfarm/sessions  TFTP transfers in progress, per worker and in all
  *   /bootfarm/config    running configuration: generation, file, images
+ *   /bootfarm/slots     slots A and B (state, generation, file), active, canary
  * Callbacks run on DPDK's telemetry thread and only read: counters are
  * single-writer 64-bit values, read whole.
  */
@@ -71,6 +72,36 @@ tel_config(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int
+tel_slots(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static const char *const st[] = {"empty", "active", "staged", "previous"};
+	/* A plain read of state the control thread changes: a value may be a moment old. */
+	const struct ctl *c = g_ctl;
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "active", c->active ? "B" : "A");
+	for (int k = 0; k < 2; k++) {
+		const struct ctl_slot *s = &c->slot[k];
+		struct dp_snap *snap = __atomic_load_n(&s->snap, __ATOMIC_ACQUIRE);
+		struct rte_tel_data *o = rte_tel_data_alloc();
+		if (!o)
+			return -1;
+		rte_tel_data_start_dict(o);
+		rte_tel_data_add_dict_string(o, "state", st[s->state & 3]);
+		rte_tel_data_add_dict_u64(o, "generation", snap ? snap->generation : 0);
+		rte_tel_data_add_dict_string(o, "file", snap ? s->file : "");
+		rte_tel_data_add_dict_u64(o, "images", snap ? snap->n_images : 0);
+		rte_tel_data_add_dict_container(d, k ? "B" : "A", o, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "canary", c->canary.on);
+	rte_tel_data_add_dict_u64(d, "canary_share_ppm", c->canary.on ? c->canary.share_ppm : 0);
+	rte_tel_data_add_dict_u64(d, "canary_macs", c->canary.on ? c->canary.n_macs : 0);
+	rte_tel_data_add_dict_u64(d, "dhcp_exchanges_pinned", c->n_exch);
+	return 0;
+}
+
 int
 ctl_telemetry_init(const struct ctl *c)
 {
@@ -82,5 +113,7 @@ ctl_telemetry_init(const struct ctl *c)
 	       rte_telemetry_register_cmd("/bootfarm/sessions", tel_sessions,
 					  "TFTP transfers in progress, per worker. No parameters") ||
 	       rte_telemetry_register_cmd("/bootfarm/config", tel_config,
-					  "Running configuration: file, generation, workers. No parameters");
+					  "Running configuration: file, generation, workers. No parameters") ||
+	       rte_telemetry_register_cmd("/bootfarm/slots", tel_slots,
+					  "Configuration slots A and B, the active one, the canary. No parameters");
 }

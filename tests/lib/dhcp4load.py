@@ -100,6 +100,7 @@ def parse_reply(fr, server_mac):
     xid = struct.unpack("!I", p[4:8])[0]
     yiaddr = socket.inet_ntoa(p[16:20])
     mtype = sid = None
+    lease, bootfile = None, p[108:236].split(b"\0", 1)[0].decode("latin-1")
     i = 240
     while i < len(p) and p[i] != 255:
         if p[i] == 0:
@@ -113,10 +114,35 @@ def parse_reply(fr, server_mac):
             mtype = val[0]
         elif code == 54 and n == 4:
             sid = bytes(val)
+        elif code == 51 and n == 4:
+            lease = struct.unpack("!I", val)[0]
+        elif code == 67 and n:
+            bootfile = bytes(val).decode("latin-1")
         i += 2 + n
     if mtype is None:
         return None
+    SEEN[(xid, mtype)] = (lease, bootfile)
     return xid, mtype, yiaddr, sid
+
+
+# (xid, type) -> (lease time, boot file) of every reply: which configuration
+# built it. A configuration switch between an OFFER and its ACK must not show.
+SEEN = {}
+PAIRS = {"mixed": 0, "offer_ack_differ": 0, "seen": {}}
+
+
+def check_pair(x, mtype, allowed):
+    """Count a reply whose (lease, file) is no configuration's, and an ACK
+    that does not match its OFFER."""
+    pair = SEEN.get((x, mtype))
+    if pair is None:
+        return
+    key = "%s:%s" % pair
+    PAIRS["seen"][key] = PAIRS["seen"].get(key, 0) + 1
+    if allowed and key not in allowed:
+        PAIRS["mixed"] += 1
+    if mtype == ACK and SEEN.get((x, OFFER), pair) != pair:
+        PAIRS["offer_ack_differ"] += 1
 
 
 class Wire:
@@ -219,6 +245,8 @@ def dora(w, a, prefix, count, log, on_ack=None):
             reqs[x] = request_frame(macs[x], x, REQUEST, req_ip=yiaddr, server_id=sid)
 
         def record(x, rep):
+            check_pair(x, OFFER, a.pairs)
+            check_pair(x, rep[0], a.pairs)
             if rep[0] == ACK:
                 # The hook (bind's --kill-after) runs before the line is
                 # written: a SIGKILL must land microseconds after the ACK,
@@ -256,6 +284,10 @@ def mode_bind(w, a):
 
     t0 = time.monotonic()
     acked, nak, noanswer = dora(w, a, a.mac_prefix, a.count, log, maybe_kill)
+    if a.pairs:
+        print("DHCPLOAD pairs mixed=%d offer_ack_differ=%d seen=%s"
+              % (PAIRS["mixed"], PAIRS["offer_ack_differ"],
+                 ",".join("%s=%d" % kv for kv in sorted(PAIRS["seen"].items()))), flush=True)
     print("DHCPLOAD bind acked=%d nak=%d noanswer=%d seconds=%.1f"
           % (len(acked), nak, noanswer, time.monotonic() - t0), flush=True)
     return 0
@@ -339,6 +371,9 @@ def main():
     ap.add_argument("--timeout-ms", type=int, default=2000, help="per attempt (2 attempts)")
     ap.add_argument("--gap-us", type=int, default=200, help="between frames of a wave")
     ap.add_argument("--max-seconds", type=float, default=60)
+    ap.add_argument("--pairs", type=lambda s: set(s.split(",")), default=None,
+                    help="bind: LEASE:FILE,... the only (lease time, boot file) pairs a "
+                         "reply may carry; counts others and ACKs unlike their OFFER")
     ap.add_argument("--kill-pid", type=int, default=0, help="bind: SIGKILL this pid ...")
     ap.add_argument("--kill-after", type=int, default=0, help="... after this many ACKs")
     a = ap.parse_args()
