@@ -486,6 +486,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	BF_CNT(&w->ctr, tftp_rrq);
 	BF_CNT_ADD(&w->ctr, tftp_bad_option, req.n_bad_opts);
 	/* The client's slot (a canary may take it): images and limits come from it. */
+	const struct dp_snap *active = snap;
 	snap = dp_client_snap(ctx, snap, cmac, a->key);
 	struct dp_image *img = NULL;
 	if (bf_tftp_canon_name(req.name, req.name_len, canon, sizeof(canon)) >= 0) {
@@ -578,10 +579,13 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->nblocks = s->size / s->blksize + 1;
 	s->acked = s->sent = 0;
 
-	dp_log(w, "tftp: RRQ %s from %s (%s, blksize %u, window %u%s, slot %c gen %llu)", canon,
+	char slot[40] = ""; /* named only when a canary sends the client elsewhere */
+	if (snap != active)
+		snprintf(slot, sizeof(slot), ", slot %c gen %llu", 'A' + s->cslot,
+			 (unsigned long long)s->generation);
+	dp_log(w, "tftp: RRQ %s from %s (%s, blksize %u, window %u%s)%s", canon,
 	       peer_str(a, who, sizeof(who)), ascii ? "netascii" : "octet", s->blksize,
-	       s->window, req.has_tsize ? ", tsize" : "", 'A' + s->cslot,
-	       (unsigned long long)s->generation);
+	       s->window, req.has_tsize ? ", tsize" : "", slot);
 	sess_event(w, s, DP_EV_TFTP_START, 0);
 	if (s->oack.blksize || s->oack.tsize || s->oack.timeout || s->oack.windowsize) {
 		s->state = S_OACK;

@@ -395,6 +395,30 @@ bf_check "13: a reservation held by another binding is not handed out twice" \
 bf_check "13: the log names the reservation" grep -q 'dhcp6: REPLY fd00:99::61 to .* host byduid6' \
 	"$BF_SERVER_LOG"
 
+# ------------------------------------------- 14. A/B: exchanges are pinned --
+# An Advertise from slot A, a switch to B (other lifetimes), then the
+# Request: the Reply is still A's; the next Solicit gets B's. bootfarmctl
+# drives the slots (test_slots.sh covers them for DHCPv4 and TFTP).
+bf_log "14. a Solicit..Reply exchange keeps its configuration across a switch"
+CTL=$(dirname "$BOOTFARMD")/../tools/bootfarmctl
+sed 's/^dhcp6:$/dhcp6:\n  preferred_lifetime: 1000\n  valid_lifetime: 2000/' \
+	"$BF_RUN/bootfarmd.yaml" >"$BF_RUN/b6.yaml"
+grep -q "preferred_lifetime: 1000" "$BF_RUN/b6.yaml" || bf_die "14: could not write B"
+D9=00020000013762663939
+p6 pin1 --type solicit --xid 0x0bf0b0 --duid "$D9" --iaid 9
+one_reply pin1 "14 Solicit while A is active" 2
+A9=$(addr pin1)
+bf_check_eq "14: Advertise with A's lifetimes" "pref $PREF valid $VALID" "$(val pin1 iaaddr | cut -d' ' -f2-)"
+"$CTL" --socket "$BF_CTL_SOCK" stage "$BF_RUN/b6.yaml" >/dev/null
+"$CTL" --socket "$BF_CTL_SOCK" switch >/dev/null
+p6 pin2 --type request --xid 0x0bf0b1 --duid "$D9" --iaid 9 --server-id "$SDUID" --ia-addr "$A9"
+one_reply pin2 "14 Request after the switch" 7
+bf_check_eq "14: the Reply keeps A's lifetimes (its exchange began on A)" \
+	"$A9 pref $PREF valid $VALID" "$(val pin2 iaaddr)"
+p6 pin3 --type solicit --xid 0x0bf0b2 --duid 00020000013762664040 --iaid 9
+bf_check_eq "14: a new Solicit gets B's lifetimes" "pref 1000 valid 2000" \
+	"$(val pin3 iaaddr | cut -d' ' -f2-)"
+
 # ------------------------------------------------------------------ end --
 bf_check "server alive at the end" bf_server_alive
 grep -E 'dhcp6: ' "$BF_SERVER_LOG" | sed 's/^/  /' | head -n 60
