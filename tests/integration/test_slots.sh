@@ -15,7 +15,8 @@
 #     the ACK is still A's (lease time and boot file), the next DISCOVER B's;
 #  9. switch / rollback / switch again; sessions, images, leases, release;
 # 10. automatic rollback: a canary whose clients fail is cleared by itself;
-# 11. telemetry /bootfarm/slots.
+# 11. telemetry /bootfarm/slots;
+# 12. control.group: the group may connect, others may not.
 set -euo pipefail
 BF_SRCDIR=${BF_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/harness.sh
@@ -244,4 +245,16 @@ for l in sys.stdin:
         s = json.loads(l)["/bootfarm/slots"]
         print(s["active"], s["B"]["state"])' <<<"$tel")"
 fi
+
+# ---- 12: control.group: the socket is root:GROUP 0660, the group's members get in
+bf_server_stop
+BF_CTL_GROUP=nogroup
+bf_server_start
+bf_check_eq "12: socket root:nogroup 0660" "root nogroup 660" "$(stat -c '%U %G %a' "$BF_CTL_SOCK")"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$BOOTFARMCTL" --socket "$BF_CTL_SOCK" \
+	--json slots 2>&1) && rc=0 || rc=$?
+bf_check_eq "12: a member of the group may use bootfarmctl ($out)" "0 A" "$rc $(j 'd["active"]' <<<"$out" 2>/dev/null)"
+out=$(setpriv --reuid=65534 --regid=1 --clear-groups "$BOOTFARMCTL" --socket "$BF_CTL_SOCK" \
+	slots 2>&1) && rc=0 || rc=$?
+bf_check_eq "12: a user outside it may not ($out)" 2 "$rc"
 bf_finish

@@ -473,6 +473,9 @@ bf_write_bootfarmd_config() {
 		fi
 		# Each test's own control socket; metrics only when a test asks.
 		printf 'control:\n  socket: "%s"\n  metrics: "%s"\n' "$BF_CTL_SOCK" "${BF_METRICS:-off}"
+		if [[ -n ${BF_CTL_GROUP:-} ]]; then
+			echo "  group: $BF_CTL_GROUP"
+		fi
 		cat <<-EOF
 		dhcp4:
 		  lease_time: $BF_LEASE

@@ -192,10 +192,15 @@ Test(diff, a_moved_rule_is_a_change)
 	char swapped[sizeof(conf_a)];
 	snprintf(swapped, sizeof(swapped), "%s", conf_a);
 	char *e = strstr(swapped, "  - {name: efi"), *bi = strstr(swapped, "  - {name: bios");
+	char *bi_end = bi ? strchr(bi, '\n') : NULL;
 	char l1[128], l2[128];
+	if (!e || !bi_end) { /* the fixture has both rules, one per line */
+		cr_assert_fail("fixture rules not found");
+		return;
+	}
 	snprintf(l1, sizeof(l1), "%.*s", (int)(bi - e), e);
-	snprintf(l2, sizeof(l2), "%.*s", (int)(strchr(bi, '\n') + 1 - bi), bi);
-	snprintf(e, sizeof(swapped) - (size_t)(e - swapped), "%s%s%s", l2, l1, strchr(bi, '\n') + 1);
+	snprintf(l2, sizeof(l2), "%.*s", (int)(bi_end + 1 - bi), bi);
+	snprintf(e, sizeof(swapped) - (size_t)(e - swapped), "%s%s%s", l2, l1, bi_end + 1);
 	struct ctl_conf *b = load(swapped);
 	struct collected c = {0};
 
