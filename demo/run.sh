@@ -78,6 +78,14 @@ if ((!QUICK)); then
 	fi
 fi
 
+CTL=$(dirname "$BOOTFARMD")/../tools/bootfarmctl
+if [[ -x $CTL ]]; then
+	echo "== bootfarmctl where: each machine's boot funnel, from the running daemon"
+	for m in "$(bf_mac_of "$BF_NS_C" "$CIF")" $( ((QUICK)) || echo "$MAC"); do
+		"$CTL" --socket "$BF_CTL_SOCK" where "$m" | sed 's/^/   /'
+	done
+fi
+
 echo
 echo "== what bootfarmd logged"
 grep -E "dhcp4:|tftp:" "$BF_SERVER_LOG" | sed 's/^/   /'
