@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <rte_cycles.h>
 #include <rte_log.h>
 #include <urcu-qsbr.h>
 
@@ -135,8 +136,11 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 	s->pxe_mcast = conf->pxe.mcast;
 	s->ra = conf->ra.enabled;
 	s->dhcp6 = conf->dhcp6.enabled;
-	s->exc.rate = conf->exception.rate;
-	s->exc.burst = conf->exception.burst;
+	unsigned nw = dp->n_workers ? dp->n_workers : 1;
+	uint64_t rate = conf->exception.rate / nw ? conf->exception.rate / nw : 1;
+	uint64_t burst = conf->exception.burst / nw ? conf->exception.burst / nw : 1;
+	s->exc.cost_tsc = rte_get_tsc_hz() / rate;
+	s->exc.cap_tsc = s->exc.cost_tsc * burst;
 	s->exc.n_ethertypes = conf->exception.n_ethertypes;
 	memcpy(s->exc.ethertypes, conf->exception.ethertypes, sizeof(s->exc.ethertypes));
 	s->tftp.max_blksize = conf->tftp.max_blksize;

@@ -69,8 +69,11 @@ struct dp_tftp_params {
 /* What goes up the exception path, and how fast (exception: in the config). */
 #define DP_MAX_ETHERTYPES 16
 struct dp_exc_params {
-	uint32_t rate;		/* frames/s per interface */
-	uint32_t burst;		/* bucket depth, frames */
+	/* Each worker's token bucket in TSC cycles, from rate (frames/s per
+	 * interface) and burst split over the workers: compiled once per snapshot
+	 * so a frame going up costs a subtraction and a compare. */
+	uint64_t cost_tsc;	/* one frame */
+	uint64_t cap_tsc;	/* bucket depth */
 	uint8_t n_ethertypes;
 	uint16_t ethertypes[DP_MAX_ETHERTYPES];
 };

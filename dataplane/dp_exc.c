@@ -95,19 +95,15 @@ ethertype_allowed(const struct dp_exc_params *e, uint16_t et)
 static bool
 bucket_take(struct dp_worker *w, const struct dp_exc_params *e)
 {
-	const struct dp_ctx *ctx = w->ctx;
-	uint64_t rate = e->rate / ctx->n_workers ? e->rate / ctx->n_workers : 1;
-	uint64_t cost = ctx->tsc_hz / rate;
-	uint64_t cap = cost * (e->burst / ctx->n_workers ? e->burst / ctx->n_workers : 1);
 	uint64_t now = rte_rdtsc();
 
 	w->exc_credit += now - w->exc_last;
 	w->exc_last = now;
-	if (w->exc_credit > cap)
-		w->exc_credit = cap;
-	if (w->exc_credit < cost)
+	if (w->exc_credit > e->cap_tsc)
+		w->exc_credit = e->cap_tsc;
+	if (w->exc_credit < e->cost_tsc)
 		return false;
-	w->exc_credit -= cost;
+	w->exc_credit -= e->cost_tsc;
 	return true;
 }
 
