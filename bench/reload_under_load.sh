@@ -120,10 +120,16 @@ bf_stats_settle || :
 
 count() { cat "$BF_RUN"/loop.* | grep -c "^$1" || true; }
 V1=$(count v1) V2=$(count v2) MIS=$(count mismatch) FAIL=$(count failed)
+# total KEY LINE_PREFIX: the sum of KEY=N over dhcp4load's summary lines
+total() {
+	awk -v k="$1=" -v p="$2" 'index($0, p) == 1 {
+		for (i = 1; i <= NF; i++) if (index($i, k) == 1) s += substr($i, length(k) + 1)
+	} END { print s + 0 }' "$BF_RUN/dhcp.out"
+}
 pairs=$(grep '^DHCPLOAD pairs' "$BF_RUN/dhcp.out" || true)
-MIXED=$(awk '{for (i = 1; i <= NF; i++) if ($i ~ /^mixed=/) { split($i, a, "="); s += a[2] }} END {print s + 0}' <<<"$pairs")
-DIFFER=$(awk '{for (i = 1; i <= NF; i++) if ($i ~ /^offer_ack_differ=/) { split($i, a, "="); s += a[2] }} END {print s + 0}' <<<"$pairs")
-ACKED=$(awk '/^DHCPLOAD bind/ {for (i = 1; i <= NF; i++) if ($i ~ /^acked=/) { split($i, a, "="); s += a[2] }} END {print s + 0}' "$BF_RUN/dhcp.out")
+MIXED=$(total mixed "DHCPLOAD pairs")
+DIFFER=$(total offer_ack_differ "DHCPLOAD pairs")
+ACKED=$(total acked "DHCPLOAD bind")
 PAIRS_SEEN=$(grep -o 'seen=.*' <<<"$pairs" | tr '\n' ' ' || true)
 SECS=$(python3 -c "print('%.1f' % ($t1 - $t0))")
 RATE=$(python3 -c "print('%.1f' % ($done_cycles / max(0.001, $t1 - $t0)))")

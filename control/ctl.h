@@ -153,8 +153,9 @@ const struct dp_snap *ctl_exch_snap(struct ctl *c, int family, const uint8_t *ke
 				    const uint8_t *mac, const uint8_t *duid, size_t dlen,
 				    bool begins);
 /* The exchange ended. ACK/Reply (acked): its time is recorded once and it
- * lingers 10 s, so a retransmitted last message gets the same answer; the
- * client's next DISCOVER/Solicit starts afresh. NAK: dropped. */
+ * lingers 10 s, so a retransmitted last message gets the same answer. NAK:
+ * released at the next tick. Either way the client's next DISCOVER/Solicit
+ * starts afresh. */
 void ctl_exch_end(struct ctl *c, int family, const uint8_t *key, size_t klen, bool acked);
 void ctl_slots_tick(struct ctl *c, uint64_t now_s);
 /* One DHCP answer for the funnel (where), the slot's health and the client map. */
@@ -268,7 +269,13 @@ void ctl_ra_tick(struct ctl *c, uint64_t now_ms);
 void ctl_ra_rs(struct ctl *c, struct rte_mbuf *m, uint64_t now_ms);
 void ctl_ra_final(struct ctl *c);
 
-/* Monotonic seconds. */
+/* Monotonic clock: microseconds, milliseconds, seconds. */
+uint64_t ctl_mono_us(void);
+static inline uint64_t
+ctl_mono_ms(void)
+{
+	return ctl_mono_us() / 1000;
+}
 uint64_t ctl_now(void);
 
 #define CTL_LOG(level, fmt, ...) \

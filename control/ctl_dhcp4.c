@@ -23,6 +23,7 @@
 #include "ctl_store.h"
 #include "shared/bf_csum.h"
 #include "shared/bf_dhcp4.h"
+#include "shared/bf_hash.h"
 #include "shared/bf_pxe.h"
 #include "shared/bf_template.h"
 #include "shared/bf_tftp.h"
@@ -63,11 +64,17 @@ struct ctl_leases {
 int ctl_logtype;
 
 uint64_t
-ctl_now(void)
+ctl_mono_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t
+ctl_now(void)
+{
+	return ctl_mono_us() / 1000000;
 }
 
 struct ctl_leases *
@@ -102,10 +109,7 @@ ctl_leases_count(const struct ctl_leases *l)
 static uint32_t
 hash_bytes(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h % LEASE_BUCKETS;
+	return bf_fnv1a32(p, n, BF_FNV32_INIT) % LEASE_BUCKETS;
 }
 
 static uint32_t
@@ -669,6 +673,7 @@ send_nak(struct req_ctx *r, const char *why)
 	if (r->m->htype == 1 && r->m->hlen == 6)
 		ctl_where_dhcp(r->c, r->m->chaddr, 4, msg_name(r->m->msg_type), "NAK", NULL, NULL, why,
 			       r->snap);
+	ctl_exch_end(r->c, 4, r->key, r->key_len, false);
 }
 
 /*
@@ -875,6 +880,8 @@ send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
 			       type == BF_DHCPOFFER ? "OFFER" : "ACK", a ? (const uint8_t *)&a : NULL,
 			       boot, why, r->snap);
 	}
+	if (type == BF_DHCPACK) /* the exchange's pinned snapshot may go (after a linger) */
+		ctl_exch_end(r->c, 4, r->key, r->key_len, true);
 }
 
 static uint32_t
@@ -1131,8 +1138,6 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 	r.snap = snap;
 	r.d = snap->ctl;
 	r.ifc = &snap->iface[mb->port];
-	uint64_t acks = c->ctr.v[BF_CTR_dhcp4_ack] + c->ctr.v[BF_CTR_dhcp4_boot_ack];
-	uint64_t naks = c->ctr.v[BF_CTR_dhcp4_nak];
 	/* Reservations: client identifier, then PXE UUID, then hardware address. */
 	size_t cid_len;
 	const uint8_t *cid = bf_dhcp4_get(&msg, BF_O4_CLIENT_ID, &cid_len);
@@ -1149,7 +1154,7 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 	bool boot_item = pxe_boot_item(&r); /* read it first: 4011 requests carry one too */
 	if (msg.msg_type == BF_DHCPREQUEST && (p.dport == BF_DHCP4_PXE_PORT || boot_item)) {
 		do_boot_server(&r);
-		goto out_exch;
+		goto out;
 	}
 	if (r.d->conf->proxy) {
 		if (msg.msg_type == BF_DHCPDISCOVER && msg.is_pxe) {
@@ -1158,11 +1163,11 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		} else {
 			BF_CNT(&c->ctr, dhcp4_ignored); /* addresses are another server's */
 		}
-		goto out_exch;
+		goto out;
 	}
 	if (!r.subnet) {
 		BF_CNT(&c->ctr, dhcp4_no_subnet);
-		goto out_exch;
+		goto out;
 	}
 	switch (msg.msg_type) {
 	case BF_DHCPDISCOVER:
@@ -1186,11 +1191,6 @@ ctl_dhcp4_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w,
 		BF_CNT(&c->ctr, drop_dhcp4_bad_msgtype);
 		break;
 	}
-out_exch:
-	if (c->ctr.v[BF_CTR_dhcp4_ack] + c->ctr.v[BF_CTR_dhcp4_boot_ack] != acks)
-		ctl_exch_end(c, 4, r.key, r.key_len, true);
-	else if (c->ctr.v[BF_CTR_dhcp4_nak] != naks)
-		ctl_exch_end(c, 4, r.key, r.key_len, false);
 out:
 	rte_pktmbuf_free(mb);
 }

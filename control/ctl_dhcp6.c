@@ -26,6 +26,7 @@
 #include "ctl_store.h"
 #include "shared/bf_csum.h"
 #include "shared/bf_dhcp6.h"
+#include "shared/bf_hash.h"
 #include "shared/bf_nd.h"
 #include "shared/bf_wire.h"
 
@@ -54,20 +55,11 @@ struct ctl_leases6 {
 
 
 static uint32_t
-fnv(const void *p, size_t n, uint32_t h)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
-
-static uint32_t
 key_hash(const uint8_t *duid, size_t dl, uint16_t type, uint32_t iaid)
 {
-	uint32_t h = fnv(duid, dl, 2166136261u);
-	h = fnv(&type, sizeof(type), h);
-	return fnv(&iaid, sizeof(iaid), h);
+	uint32_t h = bf_fnv1a32(duid, dl, BF_FNV32_INIT);
+	h = bf_fnv1a32(&type, sizeof(type), h);
+	return bf_fnv1a32(&iaid, sizeof(iaid), h);
 }
 
 static struct lease6 *
@@ -84,7 +76,7 @@ by_key(struct ctl_leases6 *l, const uint8_t *duid, size_t dl, uint16_t type, uin
 static struct lease6 *
 by_addr(struct ctl_leases6 *l, const uint8_t addr[16])
 {
-	for (struct lease6 *x = l->by_addr[fnv(addr, 16, 2166136261u) % L6_BUCKETS]; x;
+	for (struct lease6 *x = l->by_addr[bf_fnv1a32(addr, 16, BF_FNV32_INIT) % L6_BUCKETS]; x;
 	     x = x->next_addr)
 		if (!memcmp(x->addr, addr, 16))
 			return x;
@@ -100,7 +92,7 @@ unlink6(struct ctl_leases6 *l, struct lease6 *x)
 		pp = &(*pp)->next_key;
 	if (*pp)
 		*pp = x->next_key;
-	pp = &l->by_addr[fnv(x->addr, 16, 2166136261u) % L6_BUCKETS];
+	pp = &l->by_addr[bf_fnv1a32(x->addr, 16, BF_FNV32_INIT) % L6_BUCKETS];
 	while (*pp && *pp != x)
 		pp = &(*pp)->next_addr;
 	if (*pp)
@@ -126,7 +118,7 @@ add6(struct ctl_leases6 *l, const uint8_t *duid, size_t dl, uint16_t type, uint3
 	uint32_t k = key_hash(duid, dl, type, iaid) % L6_BUCKETS;
 	x->next_key = l->by_key[k];
 	l->by_key[k] = x;
-	k = fnv(addr, 16, 2166136261u) % L6_BUCKETS;
+	k = bf_fnv1a32(addr, 16, BF_FNV32_INIT) % L6_BUCKETS;
 	x->next_addr = l->by_addr[k];
 	l->by_addr[k] = x;
 	l->n++;

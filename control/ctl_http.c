@@ -462,25 +462,31 @@ epoll_watch(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+unsigned
+ctl_listen_sockaddr(int family, const uint8_t addr[16], uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		memcpy(&a->sin6_addr, addr, 16);
+		return MHD_USE_IPv6; /* v6 only: bind exactly what is configured */
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_port = htons(port);
+	memcpy(&a->sin_addr, addr, 4);
+	return 0;
+}
+
 static int
 start_daemon(struct http *h, const struct ctl_conf_http *conf, unsigned i, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
-
-	memset(&ss, 0, sizeof(ss));
-	if (conf->listen[i].family == AF_INET6) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons(conf->listen[i].port);
-		memcpy(&a->sin6_addr, conf->listen[i].addr, 16);
-		flags |= MHD_USE_IPv6; /* v6 only: bind exactly what is configured */
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-		a->sin_family = AF_INET;
-		a->sin_port = htons(conf->listen[i].port);
-		memcpy(&a->sin_addr, conf->listen[i].addr, 4);
-	}
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 ctl_listen_sockaddr(conf->listen[i].family, conf->listen[i].addr,
+					     conf->listen[i].port, &ss);
 	/* No MHD_OPTION_LISTENING_ADDRESS_REUSE: MHD's default is SO_REUSEADDR
 	 * (restart while old connections linger); 1 would add SO_REUSEPORT,
 	 * letting a second daemon bind the same port silently. */

@@ -34,6 +34,15 @@ int ctl_http_start(struct dp_ctx *dp, const struct ctl_conf_http *conf, char *er
  */
 void ctl_http_stop(void);
 
+/*
+ * A configured listen address (family, address in network order, port) as
+ * the sockaddr for MHD_OPTION_SOCK_ADDR. Returns the MHD flags it needs:
+ * MHD_USE_IPv6 for IPv6 (v6 only: exactly what is configured is bound).
+ */
+struct sockaddr_storage;
+unsigned ctl_listen_sockaddr(int family, const uint8_t addr[16], uint16_t port,
+			     struct sockaddr_storage *ss);
+
 /* Add the server thread's counters into *sum (any thread, any time). */
 void ctl_http_counters(struct bf_counters *sum);
 

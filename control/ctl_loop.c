@@ -24,14 +24,6 @@
 #include "ctl_store.h"
 #include "shared/bf_nd.h"
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void
 log_line(const char *line, void *arg)
 {
@@ -155,7 +147,7 @@ ip6_input(struct ctl *c, const struct dp_snap *snap, struct dp_worker *w, struct
 		ctl_dhcp6_input(c, snap, w, m, &p);
 		break;
 	case BF_IP6_ICMP6:
-		ctl_ra_rs(c, m, mono_ms());
+		ctl_ra_rs(c, m, ctl_mono_ms());
 		break;
 	default:
 		rte_pktmbuf_free(m);
@@ -205,7 +197,7 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 			ctl_reload(c, c->conf_path);
 		}
 		work += ctl_sock_poll(c);
-		uint64_t now = mono_ms();
+		uint64_t now = ctl_mono_ms();
 		ctl_ra_tick(c, now);
 		if (now >= next_tick) {
 			ctl_dhcp4_tick(c, ctl_now());

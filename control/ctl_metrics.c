@@ -15,6 +15,7 @@
  * read whole; the snapshot's generation is read under RCU, the thread being
  * a urcu-qsbr reader for the length of one render only.
  */
+#include "ctl_http.h"
 #include "ctl_metrics.h"
 
 #include <arpa/inet.h>
@@ -516,20 +517,9 @@ ctl_metrics_start(const struct ctl *c, const struct ctl_conf_control *cc, char *
 	if (names_unique(err, errlen) != 0)
 		return -1;
 	memset(&l, 0, sizeof(l));
-	l.flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	l.flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+		  ctl_listen_sockaddr(cc->metrics_family, cc->metrics_addr, cc->metrics_port, &l.ss);
 	l.port = cc->metrics_port;
-	if (cc->metrics_family == AF_INET6) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&l.ss;
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons(cc->metrics_port);
-		memcpy(&a->sin6_addr, cc->metrics_addr, 16);
-		l.flags |= MHD_USE_IPv6; /* v6 only: bind exactly what is configured */
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&l.ss;
-		a->sin_family = AF_INET;
-		a->sin_port = htons(cc->metrics_port);
-		memcpy(&a->sin_addr, cc->metrics_addr, 4);
-	}
 	g_m.c = c;
 	g_m.size_hint = 0;
 	g_m.mhd_msg[0] = '\0';

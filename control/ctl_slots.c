@@ -25,6 +25,7 @@
 
 #include "ctl.h"
 #include "shared/bf_canary.h"
+#include "shared/bf_hash.h"
 
 #define EXCH_BUCKETS 4096
 #define EXCH_MAX 65536
@@ -55,21 +56,10 @@ struct ctl_where {
 static struct ctl_exch *g_exch[EXCH_BUCKETS];
 static struct ctl_where *g_where_mac[WHERE_BUCKETS], *g_where_addr[WHERE_BUCKETS];
 
-static uint64_t
-mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static uint32_t
 hash_bytes(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	return bf_fnv1a32(p, n, BF_FNV32_INIT);
 }
 
 /* ---- snapshot references ---- */
@@ -425,23 +415,36 @@ exch_slot(int family, const uint8_t *key, size_t klen)
 	return &g_exch[(hash_bytes(key, klen) ^ (uint32_t)family) % EXCH_BUCKETS];
 }
 
-static struct ctl_exch *
+/* The link pointing at the exchange of this client (*result NULL: none). */
+static struct ctl_exch **
 exch_find(int family, const uint8_t *key, size_t klen)
 {
-	for (struct ctl_exch *e = *exch_slot(family, key, klen); e; e = e->next)
-		if (e->family == family && e->klen == klen && !memcmp(e->key, key, klen))
-			return e;
-	return NULL;
+	struct ctl_exch **pp = exch_slot(family, key, klen);
+	while (*pp && ((*pp)->family != family || (*pp)->klen != klen ||
+		       memcmp((*pp)->key, key, klen)))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void
+exch_drop(struct ctl *c, struct ctl_exch **pp)
+{
+	struct ctl_exch *e = *pp;
+	*pp = e->next;
+	snap_unref(e->snap);
+	free(e);
+	c->n_exch--;
 }
 
 const struct dp_snap *
 ctl_exch_snap(struct ctl *c, int family, const uint8_t *key, size_t klen, const uint8_t *mac,
 	      const uint8_t *duid, size_t dlen, bool begins)
 {
-	struct ctl_exch *e = klen <= sizeof(e->key) ? exch_find(family, key, klen) : NULL;
+	struct ctl_exch **pp = klen <= sizeof((*pp)->key) ? exch_find(family, key, klen) : NULL;
+	struct ctl_exch *e = pp ? *pp : NULL;
 
-	if (e && begins && e->done) {
-		ctl_exch_end(c, family, key, klen, false); /* a new exchange after the last one */
+	if (e && begins && e->done) { /* a new exchange after the last one */
+		exch_drop(c, pp);
 		e = NULL;
 	}
 	if (e) {
@@ -461,7 +464,7 @@ ctl_exch_snap(struct ctl *c, int family, const uint8_t *key, size_t klen, const 
 	memcpy(e->key, key, klen);
 	e->snap = s;
 	snap_ref(s);
-	e->start_us = mono_us();
+	e->start_us = ctl_mono_us();
 	e->expires_s = ctl_now() + EXCH_TTL_S;
 	struct ctl_exch **b = exch_slot(family, key, klen);
 	e->next = *b;
@@ -470,38 +473,21 @@ ctl_exch_snap(struct ctl *c, int family, const uint8_t *key, size_t klen, const 
 	return s;
 }
 
-static void
-exch_drop(struct ctl *c, struct ctl_exch **pp)
-{
-	struct ctl_exch *e = *pp;
-	*pp = e->next;
-	snap_unref(e->snap);
-	free(e);
-	c->n_exch--;
-}
-
 void
 ctl_exch_end(struct ctl *c, int family, const uint8_t *key, size_t klen, bool acked)
 {
-	struct ctl_exch **pp = exch_slot(family, key, klen);
+	struct ctl_exch *e = klen <= sizeof(e->key) ? *exch_find(family, key, klen) : NULL;
 
-	for (; *pp; pp = &(*pp)->next) {
-		struct ctl_exch *e = *pp;
-		if (e->family != family || e->klen != klen || memcmp(e->key, key, klen))
-			continue;
-		if (!acked) {
-			exch_drop(c, pp);
-			return;
-		}
-		/* The ACK may be lost and the REQUEST sent again: it gets the same
-		 * answer while the exchange lingers, not the next slot's. */
-		if (!e->done)
-			bf_hist_add(family == 4 ? &c->stage_dhcp4 : &c->stage_dhcp6,
-				    mono_us() - e->start_us);
-		e->done = true;
-		e->expires_s = ctl_now() + EXCH_LINGER_S;
+	if (!e)
 		return;
-	}
+	/* Dropped by the next tick, not here: the caller may still be answering
+	 * from its snapshot. An ACK lingers so that a REQUEST sent again after a
+	 * lost ACK gets the same answer, not the next slot's. */
+	if (acked && !e->done)
+		bf_hist_add(family == 4 ? &c->stage_dhcp4 : &c->stage_dhcp6,
+			    ctl_mono_us() - e->start_us);
+	e->done = true;
+	e->expires_s = acked ? ctl_now() + EXCH_LINGER_S : 0;
 }
 
 static void

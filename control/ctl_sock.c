@@ -36,14 +36,6 @@ static int g_fd = -1;
 static char g_path[108];
 static uint64_t g_next_ms;
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int
 ctl_sock_start(const struct ctl_conf_control *cc, char *err, size_t errlen)
 {
@@ -337,33 +329,41 @@ cmd_release(struct ctl *c, json_t *req)
 	return ok(json_pack("{s:i}", "released", n));
 }
 
+/* Every worker's transfers in progress (malloc'd, *n rows; NULL: no memory). */
+static struct dp_tftp_info *
+all_sessions(const struct ctl *c, unsigned *n)
+{
+	unsigned cap = 1;
+	for (unsigned w = 0; w < c->dp->n_workers; w++)
+		cap += (unsigned)c->dp->workers[w]->g_sessions + 64; /* and some starting now */
+	struct dp_tftp_info *v = malloc(cap * sizeof(*v));
+	*n = 0;
+	for (unsigned w = 0; v && w < c->dp->n_workers; w++)
+		*n += dp_tftp_list(c->dp->workers[w], v + *n, cap - *n);
+	return v;
+}
+
 static json_t *
 cmd_sessions(struct ctl *c, json_t *req)
 {
-	json_t *arr = json_array();
-	unsigned total = 0, cap = 4096;
-	struct dp_tftp_info *v = malloc(cap * sizeof(*v));
+	unsigned n;
+	struct dp_tftp_info *v = all_sessions(c, &n);
 	char mac[18];
 	(void)req;
 
 	if (!v)
 		return fail("out of memory");
-	for (unsigned w = 0; w < c->dp->n_workers; w++) {
-		unsigned n = dp_tftp_list(c->dp->workers[w], v, cap);
-		for (unsigned i = 0; i < n; i++) {
-			json_array_append_new(
-			    arr, json_pack("{s:i, s:s, s:s, s:s, s:I, s:I, s:i, s:i, s:I, s:s, s:I}",
-					   "worker", v[i].worker, "client", v[i].client, "mac",
-					   mac_str(v[i].mac, mac), "file", v[i].name, "sent",
-					   (json_int_t)v[i].sent, "size", (json_int_t)v[i].size,
-					   "blksize", v[i].blksize, "window", v[i].window, "generation",
-					   (json_int_t)v[i].generation, "slot", slot_name(v[i].slot),
-					   "age_ms", (json_int_t)v[i].age_ms));
-		}
-		total += n;
-	}
+	json_t *arr = json_array();
+	for (unsigned i = 0; i < n; i++)
+		json_array_append_new(
+		    arr, json_pack("{s:i, s:s, s:s, s:s, s:I, s:I, s:i, s:i, s:I, s:s, s:I}", "worker",
+				   v[i].worker, "client", v[i].client, "mac", mac_str(v[i].mac, mac),
+				   "file", v[i].name, "sent", (json_int_t)v[i].sent, "size",
+				   (json_int_t)v[i].size, "blksize", v[i].blksize, "window",
+				   v[i].window, "generation", (json_int_t)v[i].generation, "slot",
+				   slot_name(v[i].slot), "age_ms", (json_int_t)v[i].age_ms));
 	free(v);
-	return ok(json_pack("{s:i, s:o}", "total", total, "sessions", arr));
+	return ok(json_pack("{s:i, s:o}", "total", n, "sessions", arr));
 }
 
 static json_t *
@@ -634,13 +634,11 @@ cmd_where(struct ctl *c, json_t *req)
 				      (json_int_t)(now - wi.tftp_at));
 		if (wi.tftp_kind == DP_EV_TFTP_START) {
 			/* The event says it started: the worker's table says how far it is now. */
-			struct dp_tftp_info *v = malloc(4096 * sizeof(*v));
-			for (unsigned w = 0; v && w < c->dp->n_workers; w++) {
-				unsigned n = dp_tftp_list(c->dp->workers[w], v, 4096);
-				for (unsigned i = 0; i < n; i++)
-					if (!memcmp(v[i].mac, mac, 6) && !strcmp(v[i].name, wi.file))
-						json_object_set_new(t, "sent", json_integer((json_int_t)v[i].sent));
-			}
+			unsigned n;
+			struct dp_tftp_info *v = all_sessions(c, &n);
+			for (unsigned i = 0; v && i < n; i++)
+				if (!memcmp(v[i].mac, mac, 6) && !strcmp(v[i].name, wi.file))
+					json_object_set_new(t, "sent", json_integer((json_int_t)v[i].sent));
 			free(v);
 		}
 		if (wi.tftp_err)
@@ -683,8 +681,10 @@ dump(json_t *resp)
 	return line;
 }
 
-char *
-ctl_sock_handle(struct ctl *c, const char *text, size_t len)
+/* One request line from the peer on fd to a response line (malloc'd).
+ * Commands that change state are logged with the peer's pid and uid. */
+static char *
+handle(struct ctl *c, const char *text, size_t len, int fd)
 {
 	json_error_t je;
 	json_t *req = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -694,29 +694,21 @@ ctl_sock_handle(struct ctl *c, const char *text, size_t len)
 		resp = fail("request is not a JSON object: %s", req ? "wrong type" : je.text);
 	} else {
 		const char *cmd = json_string_value(json_object_get(req, "cmd"));
-		for (size_t i = 0; cmd && i < sizeof(cmds) / sizeof(cmds[0]) && !resp; i++)
-			if (!strcmp(cmd, cmds[i].name))
-				resp = cmds[i].fn(c, req);
+		for (size_t i = 0; cmd && i < sizeof(cmds) / sizeof(cmds[0]) && !resp; i++) {
+			if (strcmp(cmd, cmds[i].name))
+				continue;
+			struct ucred cr;
+			socklen_t cl = sizeof(cr);
+			if (cmds[i].changes && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == 0)
+				CTL_LOG(NOTICE, "control: pid %d uid %u: %.*s", cr.pid, cr.uid,
+					(int)(len > 300 ? 300 : len), text);
+			resp = cmds[i].fn(c, req);
+		}
 		if (!resp)
 			resp = fail("unknown command '%s'", cmd ? cmd : "(none)");
 	}
 	json_decref(req);
 	return dump(resp);
-}
-
-static bool
-changes_state(const char *text, size_t len)
-{
-	json_t *req = json_loadb(text, len, 0, NULL);
-	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	bool ch = false;
-	for (size_t i = 0; cmd && i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(cmd, cmds[i].name))
-			ch = cmds[i].changes;
-	if (ch)
-		CTL_LOG(NOTICE, "control: %.*s", (int)(len > 300 ? 300 : len), text);
-	json_decref(req);
-	return ch;
 }
 
 /* One connection: a line in (bounded in size and time), a line out. */
@@ -725,9 +717,9 @@ serve(struct ctl *c, int fd)
 {
 	char *buf = malloc(MAX_REQUEST);
 	size_t n = 0;
-	uint64_t deadline = mono_ms() + 2000;
+	uint64_t deadline = ctl_mono_ms() + 2000;
 
-	while (buf && n < MAX_REQUEST && !memchr(buf, '\n', n) && mono_ms() < deadline) {
+	while (buf && n < MAX_REQUEST && !memchr(buf, '\n', n) && ctl_mono_ms() < deadline) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		if (poll(&p, 1, 100) <= 0)
 			continue;
@@ -737,16 +729,11 @@ serve(struct ctl *c, int fd)
 		n += (size_t)r;
 	}
 	if (buf && n) {
-		struct ucred cr;
-		socklen_t cl = sizeof(cr);
 		char *nl = memchr(buf, '\n', n);
-		size_t len = nl ? (size_t)(nl - buf) : n;
-		if (changes_state(buf, len) && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == 0)
-			CTL_LOG(NOTICE, "control: from pid %d uid %u", cr.pid, cr.uid);
-		char *out = ctl_sock_handle(c, buf, len);
+		char *out = handle(c, buf, nl ? (size_t)(nl - buf) : n, fd);
 		for (size_t off = 0, total = out ? strlen(out) : 0; off < total;) {
 			struct pollfd p = {.fd = fd, .events = POLLOUT};
-			if (mono_ms() > deadline + 3000 || poll(&p, 1, 100) < 0)
+			if (ctl_mono_ms() > deadline + 3000 || poll(&p, 1, 100) < 0)
 				break;
 			ssize_t w = write(fd, out + off, total - off);
 			if (w > 0)
@@ -764,7 +751,7 @@ unsigned
 ctl_sock_poll(struct ctl *c)
 {
 	unsigned served = 0;
-	uint64_t now = mono_ms();
+	uint64_t now = ctl_mono_ms();
 
 	if (g_fd < 0 || now < g_next_ms)
 		return 0;

@@ -18,7 +18,5 @@ int ctl_sock_start(const struct ctl_conf_control *cc, char *err, size_t errlen);
 /* Serve waiting connections (control thread). Returns requests served. */
 unsigned ctl_sock_poll(struct ctl *c);
 void ctl_sock_stop(void);
-/* One request (a JSON object as text) to a response line (malloc'd). */
-char *ctl_sock_handle(struct ctl *c, const char *req, size_t len);
 
 #endif

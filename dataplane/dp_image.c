@@ -17,18 +17,10 @@
 #include <rte_malloc.h>
 
 #include "dp.h"
+#include "shared/bf_hash.h"
 
 /* Images this size or smaller also get a netascii form (RFC 1350 mode). */
 #define DP_NETASCII_MAX (4u << 20)
-
-static uint64_t
-fnv1a(const uint8_t *p, uint64_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (uint64_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
-}
 
 /* LF -> CR LF, CR -> CR NUL (RFC 1350 / Telnet NVT); text files only need it. */
 static void
@@ -86,7 +78,7 @@ dp_image_load_mem(const char *name, const void *buf, size_t len)
 		return NULL;
 	if (len)
 		memcpy((uint8_t *)img->data, buf, len);
-	img->content_hash = fnv1a(img->data, len);
+	img->content_hash = bf_fnv1a64(img->data, len, BF_FNV64_INIT);
 	make_netascii(img);
 	return img;
 }
@@ -123,7 +115,7 @@ dp_image_load_file(const char *name, const char *path, char *err, size_t errlen)
 	}
 	img->path = strdup(path);
 	img->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	img->content_hash = fnv1a(img->data, img->len);
+	img->content_hash = bf_fnv1a64(img->data, img->len, BF_FNV64_INIT);
 	make_netascii(img);
 out:
 	if (fd >= 0)
@@ -151,7 +143,7 @@ dp_image_put(struct dp_image *img)
 static uint32_t
 name_hash(const char *s)
 {
-	return (uint32_t)fnv1a((const uint8_t *)s, strlen(s));
+	return (uint32_t)bf_fnv1a64(s, strlen(s), BF_FNV64_INIT);
 }
 
 int

@@ -13,6 +13,7 @@
 #include <urcu/rculfhash.h>
 
 #include "dp.h"
+#include "shared/bf_hash.h"
 
 struct rnode {
 	struct cds_lfht_node node;
@@ -30,10 +31,7 @@ struct dp_rendered {
 static unsigned long
 hash_name(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
-	return (unsigned long)h;
+	return (unsigned long)bf_fnv1a64(s, strlen(s), BF_FNV64_INIT);
 }
 
 static int

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bf_hash.h"
+
 #define BF_CANARY_PPM 1000000u
 
 /* Position of a key in [0, BF_CANARY_PPM): FNV-1a 64, then a murmur3
@@ -22,12 +24,8 @@
 static inline uint32_t
 bf_canary_pos(const uint8_t *key, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = bf_fnv1a64(key, len, BF_FNV64_INIT);
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= key[i];
-		h *= 0x100000001b3ull;
-	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
