@@ -190,7 +190,11 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 	rcu_register_thread();
 	rcu_thread_offline();
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
+		uint64_t t0 = rte_rdtsc();
 		unsigned work = ctl_poll(c);
+
+		if (work)
+			BF_CNT_ADD(&c->ctr, cycles_ctl_busy, rte_rdtsc() - t0);
 
 		if (__atomic_exchange_n(reload_flag, 0, __ATOMIC_ACQ_REL)) {
 			CTL_LOG(NOTICE, "reloading %s (stage and switch)", c->conf_path);

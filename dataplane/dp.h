@@ -29,6 +29,25 @@
 #define DP_BURST 32
 #define DP_RING_SIZE 4096
 
+/*
+ * Per-block checksums of an image for one TFTP block size: sum[b] is the folded
+ * ones-complement sum of block b+1's bytes, so a DATA packet's UDP checksum
+ * costs two additions and the worker never reads the image (zero-copy).
+ */
+struct dp_csum_tab {
+	uint16_t blksize;
+	const uint16_t *sum;
+};
+#define DP_CSUM_TABS 8
+
+/*
+ * Zero-copy DATA mbufs point into the image; each worker has its own shared-info
+ * (cache line) so the refcount it bumps per packet is never shared between cores.
+ */
+struct dp_image_zc {
+	struct rte_mbuf_ext_shared_info sh;
+} __rte_cache_aligned;
+
 /* A boot image in hugepage memory, refcounted (snapshots + TFTP sessions). */
 struct dp_image {
 	char name[128];
@@ -36,6 +55,13 @@ struct dp_image {
 	uint64_t len;
 	const uint8_t *ascii;	/* netascii form (CR LF), or NULL if not prepared */
 	uint64_t ascii_len;
+	rte_iova_t iova, ascii_iova;
+	struct dp_csum_tab csum[DP_CSUM_TABS];	/* octet form only; blksize 0: unused */
+	/* One per worker (DP_MAX_WORKERS). Each holds one reference for the image
+	 * itself plus one per DATA mbuf in flight; the bytes are freed when the image's
+	 * refcnt and every zc refcount have dropped to zero (zc_live counts those left). */
+	struct dp_image_zc *zc;
+	uint32_t zc_live;
 	/* identity of the source, so unchanged files are shared across snapshots */
 	char *path;
 	int64_t mtime_ns;
@@ -248,6 +274,7 @@ struct dp_ctx {
 	bool kernel_port[DP_MAX_PORTS];		/* by port id: an exception tap, not served */
 	struct bf_counters exc_ctr;		/* the exception thread's own counters */
 	struct rte_mempool *pool;
+	bool port_zc[DP_MAX_PORTS];		/* the port sends chained mbufs (zero-copy DATA) */
 	struct dp_worker *workers[DP_MAX_WORKERS];
 	struct dp_snap *snap;		/* RCU-protected: rcu_dereference / rcu_xchg_pointer */
 	struct dp_canary *canary;	/* RCU-protected; NULL: everyone on snap */
@@ -331,6 +358,15 @@ void dp_tftp_input6(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_sna
 		    struct rte_mbuf *m, const struct bf_ip6_pkt *p);
 /* Run expired retransmission timers. */
 void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
+/*
+ * Queue DATA block blk (1-based, absolute) of img (octet form) cut in blksize
+ * blocks to a (unicast or multicast), zero-copy with its precomputed checksum.
+ * Returns 0, or -1 when out of mbufs (counted). Worker context only.
+ */
+int dp_tftp_data_tx(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a,
+		    struct dp_image *img, uint16_t blksize, uint64_t blk);
+/* The image's per-block checksums for blksize, or NULL (no table for that size). */
+const uint16_t *dp_image_csums(const struct dp_image *img, uint16_t blksize);
 /* The worker that owns TFTP transfer port tid. */
 static inline unsigned
 dp_tftp_owner(const struct dp_ctx *ctx, uint16_t tid)

@@ -17,6 +17,7 @@
 #include <rte_malloc.h>
 
 #include "dp.h"
+#include "shared/bf_csum.h"
 #include "shared/bf_hash.h"
 
 /* Images this size or smaller also get a netascii form (RFC 1350 mode). */
@@ -51,6 +52,69 @@ make_netascii(struct dp_image *img)
 	img->ascii_len = o;
 }
 
+/*
+ * Block sizes whose per-block checksums are computed at load: the 512 default,
+ * the largest that fit a 1500-byte frame (IPv4 1468, IPv6 1448) and what common
+ * firmware asks for (iPXE 1432, EDK2 1468, pxelinux 1408/1456, 1428, 1024).
+ * Other sizes are still zero-copy; the worker then sums the block itself.
+ */
+static const uint16_t csum_blksizes[DP_CSUM_TABS] = {512, 1024, 1408, 1428, 1432, 1448, 1456, 1468};
+
+static void
+make_csums(struct dp_image *img)
+{
+	for (unsigned t = 0; t < DP_CSUM_TABS; t++) {
+		uint16_t bs = csum_blksizes[t];
+		uint64_t nb = img->len / bs + 1; /* the last block may be short or empty */
+		uint16_t *sum = rte_malloc("bf_img_csum", nb * sizeof(*sum), 0);
+		if (!sum)
+			continue; /* no table: the worker sums these blocks itself */
+		for (uint64_t b = 0; b < nb; b++) {
+			uint64_t off = b * bs;
+			uint64_t n = img->len - off < bs ? img->len - off : bs;
+			sum[b] = bf_csum_fold(bf_csum_add(0, img->data + off, n));
+		}
+		img->csum[t].sum = sum;
+		img->csum[t].blksize = bs;
+	}
+}
+
+static void
+image_free_final(struct dp_image *img)
+{
+	for (unsigned t = 0; t < DP_CSUM_TABS; t++)
+		rte_free((void *)img->csum[t].sum);
+	rte_free(img->zc);
+	rte_free((void *)img->data);
+	rte_free((void *)img->ascii);
+	free(img->path);
+	free(img);
+}
+
+/* The last DATA mbuf of one worker's in flight has been freed (by a PMD, on any core). */
+static void
+zc_free_cb(void *addr, void *opaque)
+{
+	struct dp_image *img = opaque;
+	(void)addr;
+	if (__atomic_sub_fetch(&img->zc_live, 1, __ATOMIC_ACQ_REL) == 0)
+		image_free_final(img);
+}
+
+/* Called once the bytes are in place: IOVAs, checksum tables, netascii, digest. */
+static void
+image_ready(struct dp_image *img)
+{
+	img->content_hash = bf_fnv1a64(img->data, img->len, BF_FNV64_INIT);
+	make_netascii(img);
+	if (!img->len)
+		return;
+	img->iova = rte_malloc_virt2iova(img->data);
+	if (img->ascii)
+		img->ascii_iova = rte_malloc_virt2iova(img->ascii);
+	make_csums(img);
+}
+
 static struct dp_image *
 image_new(const char *name, uint64_t len)
 {
@@ -62,10 +126,20 @@ image_new(const char *name, uint64_t len)
 	img->refcnt = 1;
 	if (len) {
 		img->data = rte_malloc("bf_img", len, RTE_CACHE_LINE_SIZE);
-		if (!img->data) {
+		img->zc = rte_zmalloc("bf_img_zc", sizeof(*img->zc) * DP_MAX_WORKERS,
+				      RTE_CACHE_LINE_SIZE);
+		if (!img->data || !img->zc) {
+			rte_free((void *)img->data);
+			rte_free(img->zc);
 			free(img);
 			return NULL;
 		}
+		for (unsigned i = 0; i < DP_MAX_WORKERS; i++) {
+			img->zc[i].sh.free_cb = zc_free_cb;
+			img->zc[i].sh.fcb_opaque = img;
+			rte_mbuf_ext_refcnt_set(&img->zc[i].sh, 1);
+		}
+		img->zc_live = DP_MAX_WORKERS;
 	}
 	return img;
 }
@@ -78,8 +152,7 @@ dp_image_load_mem(const char *name, const void *buf, size_t len)
 		return NULL;
 	if (len)
 		memcpy((uint8_t *)img->data, buf, len);
-	img->content_hash = bf_fnv1a64(img->data, len, BF_FNV64_INIT);
-	make_netascii(img);
+	image_ready(img);
 	return img;
 }
 
@@ -115,8 +188,7 @@ dp_image_load_file(const char *name, const char *path, char *err, size_t errlen)
 	}
 	img->path = strdup(path);
 	img->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	img->content_hash = bf_fnv1a64(img->data, img->len, BF_FNV64_INIT);
-	make_netascii(img);
+	image_ready(img);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -134,10 +206,15 @@ dp_image_put(struct dp_image *img)
 {
 	if (!img || __atomic_sub_fetch(&img->refcnt, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	rte_free((void *)img->data);
-	rte_free((void *)img->ascii);
-	free(img->path);
-	free(img);
+	if (!img->zc) {
+		image_free_final(img);
+		return;
+	}
+	/* Drop the image's own reference in every worker's shared-info; DATA mbufs
+	 * still queued somewhere keep the bytes until the PMD frees them. */
+	for (unsigned i = 0; i < DP_MAX_WORKERS; i++)
+		if (rte_mbuf_ext_refcnt_update(&img->zc[i].sh, -1) == 0)
+			zc_free_cb(NULL, img);
 }
 
 static uint32_t

@@ -46,6 +46,12 @@ port_start(struct dp_ctx *ctx, uint16_t pid, unsigned nq, char *err, size_t errl
 		conf.rx_adv_conf.rss_conf.rss_hf =
 		    info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
 	}
+	/* Zero-copy TFTP DATA chains a header mbuf to one pointing into the image.
+	 * net_ring passes mbufs by pointer and never needs the flag. */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	ctx->port_zc[pid] = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
+			    strcmp(info.driver_name, "net_ring") == 0;
 	rc = rte_eth_dev_configure(pid, (uint16_t)nq, (uint16_t)nq, &conf);
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u: configure (%s)", pid, rte_strerror(-rc));
@@ -96,8 +102,9 @@ dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen)
 			 "no DPDK port: bind a NIC, or add e.g. --vdev net_tap0,iface=bf0");
 		return -1;
 	}
-	/* rx rings + tx rings + in-flight TFTP windows + caches, per worker and port. */
-	n_mbufs = ctx->n_ports * n_workers * (DP_RX_DESC + DP_TX_DESC + 2048) +
+	/* rx rings + tx rings (two mbufs per zero-copy DATA packet) + in-flight TFTP
+	 * windows + caches, per worker and port. */
+	n_mbufs = ctx->n_ports * n_workers * (DP_RX_DESC + 2 * DP_TX_DESC + 4096) +
 		  n_workers * DP_POOL_CACHE + 4096;
 	for (pid = 0; pid < DP_MAX_PORTS; pid++)	/* exception taps and their rings */
 		if (ctx->kernel_port[pid])

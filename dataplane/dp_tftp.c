@@ -114,8 +114,8 @@ struct sess {
 	uint64_t generation;	/* and its snapshot */
 	char name[128];		/* for the control thread's listing (img may go meanwhile) */
 	struct dp_image *img;
-	const uint8_t *data;
 	uint64_t size;
+	const uint16_t *sums;	/* the image's block checksums for blksize, or NULL */
 	uint64_t nblocks;	/* blocks in the transfer: size / blksize + 1 */
 	uint64_t acked;		/* highest block acknowledged (absolute) */
 	uint64_t sent;		/* highest block sent (absolute) */
@@ -385,15 +385,86 @@ send_error(struct dp_worker *w, uint16_t port_id, const struct peer *a, uint16_t
 		send_udp(w, port_id, a, buf, (size_t)n, NULL, 0);
 }
 
+/*
+ * Blocks shorter than this are copied into the header mbuf: a second mbuf and
+ * an atomic refcount cost more than copying a few hundred bytes.
+ */
+#define DP_ZC_MIN 256
+
+const uint16_t *
+dp_image_csums(const struct dp_image *img, uint16_t blksize)
+{
+	for (unsigned t = 0; t < DP_CSUM_TABS; t++)
+		if (img->csum[t].blksize == blksize)
+			return img->csum[t].sum;
+	return NULL;
+}
+
+/*
+ * One DATA packet, zero-copy: a header mbuf (Ethernet/IP/UDP + the 4-byte TFTP
+ * header) chained to an mbuf attached to the block's bytes in the image. The
+ * UDP checksum is the header's sum plus the block's precomputed sum (sums, may
+ * be NULL: then summed here). addr is a struct bf_udp4_addr or bf_udp6_addr.
+ */
+static int
+data_tx(struct dp_worker *w, uint16_t port_id, bool v6, const void *addr, struct dp_image *img,
+	bool ascii, uint16_t blksize, const uint16_t *sums, uint64_t blk)
+{
+	const uint8_t *data = ascii ? img->ascii : img->data;
+	uint64_t size = ascii ? img->ascii_len : img->len;
+	uint64_t off = (blk - 1) * blksize;
+	uint16_t len = (uint16_t)(size - off < blksize ? size - off : blksize);
+	size_t l2 = v6 ? bf_udp6_hdr_len(addr) : bf_udp4_hdr_len(addr);
+	bool zc = len >= DP_ZC_MIN && w->ctx->port_zc[port_id];
+	struct rte_mbuf *m[2];
+
+	if (rte_pktmbuf_alloc_bulk(w->pool, m, zc ? 2 : 1) != 0) {
+		BF_CNT(&w->ctr, drop_nombuf);
+		return -1;
+	}
+	/* a fresh mbuf has room for headers plus DP_ZC_MIN bytes: append cannot fail */
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m[0], (uint16_t)(l2 + 4 + (zc ? 0 : len)));
+	bf_tftp_data_hdr(p + l2, (uint16_t)blk);
+	uint32_t sum = BF_TFTP_DATA + (uint16_t)blk;
+	if (sums && len) {
+		sum += sums[blk - 1];
+	} else if (len) {
+		BF_CNT(&w->ctr, tftp_csum_sw);
+		sum = bf_csum_add(sum, data + off, len);
+	}
+	if (zc) {
+		struct rte_mbuf_ext_shared_info *sh = &img->zc[w->id].sh;
+		rte_mbuf_ext_refcnt_update(sh, 1);
+		rte_pktmbuf_attach_extbuf(m[1], (void *)(uintptr_t)(data + off),
+					  (ascii ? img->ascii_iova : img->iova) + off, len, sh);
+		m[1]->data_len = len;
+		m[1]->pkt_len = len;
+		rte_pktmbuf_chain(m[0], m[1]); /* cannot fail: two segments */
+	} else if (len) {
+		memcpy(p + l2 + 4, data + off, len);
+	}
+	if (v6)
+		bf_udp6_hdr_write(p, addr, 4u + len, sum);
+	else
+		bf_udp4_hdr_write(p, addr, 4u + len, sum, w->ip_id++);
+	m[0]->port = port_id;
+	dp_tx_enqueue(w, m[0]);
+	return 0;
+}
+
+int
+dp_tftp_data_tx(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a,
+		struct dp_image *img, uint16_t blksize, uint64_t blk)
+{
+	return data_tx(w, port_id, false, a, img, false, blksize, dp_image_csums(img, blksize),
+		       blk);
+}
+
 static void
 send_block(struct dp_worker *w, struct sess *s, uint64_t blk)
 {
-	uint8_t hdr[4];
-	uint64_t off = (blk - 1) * s->blksize;
-	uint64_t len = s->size - off < s->blksize ? s->size - off : s->blksize;
-
-	bf_tftp_data_hdr(hdr, (uint16_t)blk);
-	send_udp(w, s->port_id, &s->addr, hdr, 4, s->data + off, len);
+	data_tx(w, s->port_id, s->addr.v6, s->addr.v6 ? (const void *)&s->addr.a6 : &s->addr.a4,
+		s->img, s->netascii, s->blksize, s->sums, blk);
 }
 
 /* Send the blocks the window allows after the last acknowledged one. */
@@ -535,7 +606,6 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->generation = snap->generation;
 	memcpy(s->name, img->name, sizeof(s->name)); /* NUL-terminated, same size */
 	s->netascii = ascii;
-	s->data = ascii ? img->ascii : img->data;
 	s->size = ascii ? img->ascii_len : img->len;
 	s->tid = (uint16_t)tid;
 	t->by_tid[tid] = idx + 1;
@@ -577,6 +647,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	}
 	s->max_retries = s->retries_left = snap->tftp.retries;
 	s->nblocks = s->size / s->blksize + 1;
+	s->sums = ascii ? NULL : dp_image_csums(img, s->blksize);
 	s->acked = s->sent = 0;
 
 	char slot[40] = ""; /* named only when a canary sends the client elsewhere */

@@ -397,8 +397,11 @@ dp_worker_loop(void *arg)
 
 	rcu_register_thread();
 	while (!__atomic_load_n(&ctx->quit, __ATOMIC_RELAXED)) {
-		if (dp_worker_poll(w)) {
+		uint64_t t0 = rte_rdtsc(), tx0 = w->ctr.v[BF_CTR_tx_frames];
+		/* busy: something came in or went out (a timer's retransmission) */
+		if (dp_worker_poll(w) || w->ctr.v[BF_CTR_tx_frames] != tx0) {
 			last_busy = rte_rdtsc();
+			BF_CNT_ADD(&w->ctr, cycles_worker_busy, last_busy - t0);
 		} else if (ctx->idle_us && rte_rdtsc() - last_busy > idle_after) {
 			rcu_thread_offline();
 			usleep(ctx->idle_us);
