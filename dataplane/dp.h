@@ -234,6 +234,9 @@ struct dp_worker {
 	struct rte_ring *steer;		/* TFTP frames from other workers (MP/SC) */
 	struct rte_ring *from_kernel;	/* frames the kernel sends out (SP: exception thread) */
 	struct rte_ring *ctl_tx;	/* frames the control thread sends (RAs), SP/SC */
+	/* bench/ only (NULL otherwise): sent mbufs a ring-port peer hands back, freed
+	 * here as a NIC's tx completions are, on the worker's own core */
+	struct rte_ring *txdone;
 	uint64_t exc_credit;		/* exception token bucket, in TSC cycles */
 	uint64_t exc_last;		/* TSC of the last refill */
 	struct dp_tftp_table *tftp;

@@ -349,6 +349,12 @@ dp_worker_poll(struct dp_worker *w)
 	const struct dp_snap *snap = rcu_dereference(ctx->snap);
 	unsigned got = 0, n;
 
+	if (unlikely(w->txdone != NULL)) {
+		do {
+			n = rte_ring_dequeue_burst(w->txdone, (void **)pkts, DP_BURST, NULL);
+			rte_pktmbuf_free_bulk(pkts, n);
+		} while (n == DP_BURST);
+	}
 	/* rx + classify + handle */
 	for (uint16_t i = 0; i < ctx->n_ports; i++) {
 		n = rte_eth_rx_burst(ctx->port_ids[i], w->queue, pkts, DP_BURST);
