@@ -51,6 +51,8 @@ struct ctl_lease {
 	char hostname[BF_DHCP4_MAX_HOSTNAME + 1];
 };
 
+#define CURSOR_SLOTS 256
+
 struct ctl_leases {
 	struct ctl_lease *by_key[LEASE_BUCKETS];
 	struct ctl_lease *by_ip[LEASE_BUCKETS];
@@ -59,6 +61,12 @@ struct ctl_leases {
 	uint64_t bound;
 	struct ctl_store *store;	/* durable copy of bound and declined leases, or NULL */
 	struct bf_counters *ctr;
+	/* Where the next free-address search starts, per pool range (keyed by its
+	 * first address): a storm of new clients costs O(1) each instead of a scan
+	 * from the pool's start (O(n^2) for n clients). Hints only: any value works. */
+	struct {
+		uint32_t first, next;
+	} cursor[CURSOR_SLOTS];
 };
 
 int ctl_logtype;
@@ -469,10 +477,24 @@ pick_address(struct req_ctx *r, uint64_t now)
 	if (bf_dhcp4_has(r->m, BF_O4_REQ_IP) && in_pool(s, r->m->req_ip) &&
 	    addr_usable(r, r->m->req_ip, now))
 		return r->m->req_ip;
-	for (size_t i = 0; i < s->n_ranges; i++)
-		for (uint64_t ip = s->ranges[i].first; ip <= s->ranges[i].last; ip++)
-			if (addr_usable(r, (uint32_t)ip, now))
-				return (uint32_t)ip;
+	/* Each range from its cursor to its end, then from its start to the cursor. */
+	for (size_t i = 0; i < s->n_ranges; i++) {
+		uint32_t first = s->ranges[i].first, last = s->ranges[i].last;
+		uint32_t h = (first * 2654435761u) >> 24; /* CURSOR_SLOTS = 256 */
+		uint32_t *next = &r->c->leases->cursor[h].next;
+		uint32_t from = r->c->leases->cursor[h].first == first && *next >= first &&
+					*next <= last
+				    ? *next
+				    : first;
+		for (uint64_t n = 0, span = (uint64_t)last - first + 1; n < span; n++) {
+			uint32_t ip = (uint32_t)(from + n <= last ? from + n : from + n - span);
+			if (addr_usable(r, ip, now)) {
+				r->c->leases->cursor[h].first = first;
+				*next = ip == last ? first : ip + 1;
+				return ip;
+			}
+		}
+	}
 	return 0;
 }
 
