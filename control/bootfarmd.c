@@ -226,7 +226,7 @@ main(int argc, char **argv)
 		if (id == n_workers)
 			break;
 		struct dp_worker *w = dp_worker_create(&g_dp, id, lcore);
-		if (!w || dp_tftp_init(w, max_sessions) != 0) {
+		if (!w || dp_tftp_init(w, max_sessions) != 0 || (id == 0 && dp_mtftp_init(w) != 0)) {
 			CTL_LOG(ERR, "worker %u: out of memory", id);
 			dp_worker_destroy(w);
 			ctl_conf_free(conf);

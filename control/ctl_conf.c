@@ -118,7 +118,27 @@ struct y_rule {
 	unsigned params_count;
 };
 
+struct y_tftp_mc {
+	int *enabled;
+	char *group;
+	uint64_t *port;
+	uint64_t *ttl;
+};
+
+struct y_mtftp {
+	int *enabled;
+	char *ip;
+	uint64_t *client_port;
+	uint64_t *server_port;
+	uint64_t *listen_delay;
+	uint64_t *delay;
+	uint64_t *ttl;
+	char **files;
+	unsigned files_count;
+};
+
 struct y_tftp {
+	struct y_tftp_mc *multicast;
 	uint64_t *max_blksize;
 	uint64_t *max_window;
 	uint64_t *timeout_ms;
@@ -229,6 +249,7 @@ struct y_pxe {
 
 struct y_conf {
 	struct y_pxe *pxe;
+	struct y_mtftp *mtftp;
 	struct y_image *templates; /* same shape as images: name, file | content */
 	unsigned templates_count;
 	struct y_iface *interfaces;
@@ -352,7 +373,31 @@ static const cyaml_schema_value_t y_rule_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_rule, y_rule_fields),
 };
 
+static const cyaml_schema_field_t y_tftp_mc_fields[] = {
+    CYAML_FIELD_ENUM_PTR("enabled", OPT | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE,
+			 struct y_tftp_mc, enabled, y_bool_strings,
+			 CYAML_ARRAY_LEN(y_bool_strings)),
+    CYAML_FIELD_STRING_PTR("group", PTR, struct y_tftp_mc, group, 0, STR_TOKEN),
+    CYAML_FIELD_UINT_PTR("port", OPT, struct y_tftp_mc, port),
+    CYAML_FIELD_UINT_PTR("ttl", OPT, struct y_tftp_mc, ttl),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t y_mtftp_fields[] = {
+    CYAML_FIELD_ENUM_PTR("enabled", OPT | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE,
+			 struct y_mtftp, enabled, y_bool_strings, CYAML_ARRAY_LEN(y_bool_strings)),
+    CYAML_FIELD_STRING_PTR("ip", PTR, struct y_mtftp, ip, 0, STR_TOKEN),
+    CYAML_FIELD_UINT_PTR("client_port", OPT, struct y_mtftp, client_port),
+    CYAML_FIELD_UINT_PTR("server_port", OPT, struct y_mtftp, server_port),
+    CYAML_FIELD_UINT_PTR("listen_delay", OPT, struct y_mtftp, listen_delay),
+    CYAML_FIELD_UINT_PTR("delay", OPT, struct y_mtftp, delay),
+    CYAML_FIELD_UINT_PTR("ttl", OPT, struct y_mtftp, ttl),
+    CYAML_FIELD_SEQUENCE("files", PTR, struct y_mtftp, files, &y_token, 1, CTL_MAX_MTFTP_FILES),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t y_tftp_fields[] = {
+    CYAML_FIELD_MAPPING_PTR("multicast", OPT, struct y_tftp, multicast, y_tftp_mc_fields),
     CYAML_FIELD_UINT_PTR("max_blksize", OPT, struct y_tftp, max_blksize),
     CYAML_FIELD_UINT_PTR("max_window", OPT, struct y_tftp, max_window),
     CYAML_FIELD_UINT_PTR("timeout_ms", OPT, struct y_tftp, timeout_ms),
@@ -494,6 +539,7 @@ static const cyaml_schema_field_t y_pxe_fields[] = {
 
 static const cyaml_schema_field_t y_conf_fields[] = {
     CYAML_FIELD_MAPPING_PTR("pxe", OPT, struct y_conf, pxe, y_pxe_fields),
+    CYAML_FIELD_MAPPING_PTR("mtftp", OPT, struct y_conf, mtftp, y_mtftp_fields),
     CYAML_FIELD_SEQUENCE("templates", PTR | OPT, struct y_conf, templates, &y_image_schema, 0,
 			 1024),
     CYAML_FIELD_SEQUENCE("interfaces", PTR, struct y_conf, interfaces, &y_iface_schema, 1,
@@ -2134,6 +2180,7 @@ conv_pxe(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct
 		po.n_menu++;
 	}
 	po.has_discovery_control = true;
+	po.has_mtftp = y->mtftp && !(y->mtftp->enabled && !*y->mtftp->enabled); /* 19 bytes */
 	po.has_prompt = c->pxe.prompt[0] != 0;
 	po.prompt_len = (uint8_t)strlen(c->pxe.prompt);
 	memcpy(po.prompt, c->pxe.prompt, po.prompt_len);
@@ -2207,6 +2254,8 @@ conv_rules(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const stru
 	     ? (uint64_t)(want)                                                                    \
 	     : (UINT64_C(1) << (8 * sizeof(member))) - 1)
 
+static int conv_tftp_mc(struct ld *ld, const struct y_tftp_mc *m, struct ctl_conf_tftp *ct);
+
 static int
 conv_tftp(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 {
@@ -2238,6 +2287,122 @@ conv_tftp(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 	if (num(ld, "tftp.per_source", t->per_source, 11, 1, FIT(ct->per_source, 65535), &v))
 		return -1;
 	ct->per_source = (uint16_t)v;
+	return conv_tftp_mc(ld, t->multicast, ct);
+}
+
+/* MTFTP / multicast ports: any but the ones DHCP and TFTP answer on. */
+static int
+mc_port(struct ld *ld, const char *path, const uint64_t *p, uint64_t def, uint16_t *out)
+{
+	uint64_t v;
+
+	if (num(ld, path, p, def, 1, 65535, &v))
+		return -1;
+	if (v == 67 || v == 68 || v == 69 || v == 546 || v == 547 || v == 4011)
+		return fail_node(ld, path, false,
+				 "'%s' %" PRIu64 " is a DHCP or TFTP port; pick another (e.g. 1758)",
+				 path_label(path), v);
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* tftp.multicast: the RFC 2090 option, groups drawn from a range. */
+static int
+conv_tftp_mc(struct ld *ld, const struct y_tftp_mc *m, struct ctl_conf_tftp *ct)
+{
+	uint32_t ip;
+	uint8_t prefix;
+	uint64_t v;
+
+	if (!m || (m->enabled && !*m->enabled))
+		return 0;
+	if (cidr_parse(m->group, &ip, &prefix))
+		return fail_node(ld, "tftp.multicast.group", false,
+				 "invalid group range '%s': expected ADDRESS/PREFIX, e.g. "
+				 "239.255.2.0/24",
+				 shows(ld, m->group));
+	if ((ip >> 28) != 0xe || prefix < 4)
+		return fail_node(ld, "tftp.multicast.group", false,
+				 "'%s' is not inside 224.0.0.0/4 (multicast); use e.g. "
+				 "239.255.2.0/24",
+				 shows(ld, m->group));
+	if ((ip & 0xffffff00u) == 0xe0000000u)
+		return fail_node(ld, "tftp.multicast.group", false,
+				 "'%s' overlaps 224.0.0.0/24 (link-local control groups)",
+				 shows(ld, m->group));
+	if (ip & ~prefix_mask(prefix))
+		return fail_node(ld, "tftp.multicast.group", false,
+				 "'%s' has host bits set; the range starts at its network address",
+				 shows(ld, m->group));
+	if (mc_port(ld, "tftp.multicast.port", m->port, 1758, &ct->mc_port) ||
+	    num(ld, "tftp.multicast.ttl", m->ttl, 1, 1, 255, &v))
+		return -1;
+	ct->mc_ttl = (uint8_t)v;
+	ct->mc = true;
+	ct->mc_group = ip;
+	ct->mc_prefix = prefix;
+	return 0;
+}
+
+/* mtftp: PXE MTFTP; one group per file, from ip upwards. */
+static int
+conv_mtftp(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const struct name_ref *names,
+	   size_t n_names)
+{
+	const struct y_mtftp *m = y->mtftp;
+	struct ctl_conf_mtftp *cm = &c->mtftp;
+	uint64_t v;
+
+	if (!m || (m->enabled && !*m->enabled))
+		return 0;
+	if (ip_at(ld, "mtftp.ip", m->ip, &cm->ip))
+		return -1;
+	if ((cm->ip >> 28) != 0xe || (cm->ip & 0xffffff00u) == 0xe0000000u)
+		return fail_node(ld, "mtftp.ip", false,
+				 "'%s' is not a multicast address outside 224.0.0.0/24, e.g. "
+				 "239.255.1.1",
+				 shows(ld, m->ip));
+	if ((uint64_t)cm->ip + m->files_count - 1 > 0xefffffffu)
+		return fail_node(ld, "mtftp.ip", false,
+				 "%u files need the groups %s and up, past 239.255.255.255",
+				 m->files_count, shows(ld, m->ip));
+	if (mc_port(ld, "mtftp.client_port", m->client_port, 1758, &cm->client_port) ||
+	    mc_port(ld, "mtftp.server_port", m->server_port, 1759, &cm->server_port))
+		return -1;
+	if (num(ld, "mtftp.listen_delay", m->listen_delay, 2, 1, 255, &v))
+		return -1;
+	cm->listen_delay = (uint8_t)v;
+	if (num(ld, "mtftp.delay", m->delay, 2, 1, 255, &v))
+		return -1;
+	cm->delay = (uint8_t)v;
+	if (num(ld, "mtftp.ttl", m->ttl, 1, 1, 255, &v))
+		return -1;
+	cm->ttl = (uint8_t)v;
+	for (unsigned i = 0; i < m->files_count; i++) {
+		const char *path = pathf(ld, "mtftp.files[%u]", i);
+		char canon[BF_TFTP_MAX_NAME + 1];
+		if (!image_known(names, n_names, m->files[i]) ||
+		    bf_tftp_canon_name(m->files[i], strlen(m->files[i]), canon, sizeof(canon)) < 0 ||
+		    strlen(canon) >= CTL_MAX_NAME)
+			return fail_node(ld, path, false, "'%s' is not a configured image",
+					 shows(ld, m->files[i]));
+		for (unsigned j = 0; j < i; j++)
+			if (!strcmp(cm->files[j], canon))
+				return fail_node(ld, path, false, "'%s' is already listed (files[%u])",
+						 shows(ld, m->files[i]), j);
+		snprintf(cm->files[i], sizeof(cm->files[i]), "%s", canon);
+	}
+	cm->n_files = (uint8_t)m->files_count;
+	/* RFC 2090 streams must not share a PXE file's group and port */
+	const struct ctl_conf_tftp *t = &c->tftp;
+	if (t->mc && t->mc_port == cm->client_port &&
+	    cm->ip <= (t->mc_group | ~prefix_mask(t->mc_prefix)) &&
+	    cm->ip + cm->n_files - 1 >= t->mc_group)
+		return fail_node(ld, "mtftp.ip", false,
+				 "the MTFTP groups overlap tftp.multicast.group on the same "
+				 "port %u",
+				 cm->client_port);
+	cm->enabled = true;
 	return 0;
 }
 
@@ -2654,7 +2819,8 @@ convert(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		/* Sorted by conv_images (n > 1); a single name needs no sorting. */
 		rc = conv_ifaces(ld, y, c) || conv_dhcp4(ld, y, c, names, c->n_images) ||
 			     conv_rules(ld, y, c, names, c->n_images) || conv_tftp(ld, y, c) ||
-			     conv_pxe(ld, y, c, names, c->n_images) || conv_templates(ld, y, c) ||
+			     conv_pxe(ld, y, c, names, c->n_images) ||
+			     conv_mtftp(ld, y, c, names, c->n_images) || conv_templates(ld, y, c) ||
 			     conv_exception(ld, y, c) || conv_http(ld, y, c) || conv_control(ld, y, c) || conv_ra(ld, y, c) ||
 			     conv_dhcp6(ld, y, c)
 			 ? -1

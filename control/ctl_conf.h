@@ -126,6 +126,26 @@ struct ctl_conf_tftp {
 	uint8_t retries;	/* retransmissions before abort (5) */
 	uint32_t max_sessions;	/* per worker (4096) */
 	uint16_t per_source;	/* concurrent transfers per client IP (11) */
+	/* RFC 2090 multicast option (tftp.multicast) */
+	bool mc;		/* answer the "multicast" option with a stream */
+	uint32_t mc_group;	/* first group of the range (host order) */
+	uint8_t mc_prefix;	/* the range's prefix length: 2^(32 - prefix) groups */
+	uint16_t mc_port;	/* UDP port of the groups (default 1758) */
+	uint8_t mc_ttl;		/* TTL of group DATA (default 1) */
+};
+
+/* PXE MTFTP (mtftp:): announced in option 43 sub-options 1-5. */
+#define CTL_MAX_MTFTP_FILES 16
+struct ctl_conf_mtftp {
+	bool enabled;
+	uint32_t ip;		/* MTFTP-IP of files[0]; files[i] stream to ip + i */
+	uint16_t client_port;	/* MTFTP-CPORT (default 1758) */
+	uint16_t server_port;	/* MTFTP-SPORT (default 1759) */
+	uint8_t listen_delay;	/* MTFTP-TMOUT, s (default 2) */
+	uint8_t delay;		/* MTFTP-DELAY, s (default 2) */
+	uint8_t ttl;		/* TTL of group DATA (default 1) */
+	uint8_t n_files;
+	char files[CTL_MAX_MTFTP_FILES][CTL_MAX_NAME];	/* canonical image names */
 };
 
 /* The exception path to the kernel (interfaces[].kernel). */
@@ -234,6 +254,7 @@ struct ctl_conf {
 	struct ctl_conf_image *images;
 	struct ctl_conf_tftp tftp;
 	struct ctl_conf_pxe pxe;
+	struct ctl_conf_mtftp mtftp;
 	struct ctl_conf_exception exception;
 	struct ctl_conf_http http;
 	struct ctl_conf_control control;

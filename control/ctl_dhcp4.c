@@ -705,13 +705,29 @@ send_nak(struct req_ctx *r, const char *why)
  * servers only); else "boot the file given" (discovery control bit 3).
  */
 static void
-put_pxe43(struct req_ctx *r, struct bf_dhcp4_optset *os, bool have_boot)
+put_pxe43(struct req_ctx *r, struct bf_dhcp4_optset *os, const char *boot)
 {
 	const struct ctl_conf_pxe *menu = &r->d->conf->pxe;
+	const struct ctl_conf_mtftp *mt = &r->d->conf->mtftp;
+	bool have_boot = boot != NULL;
 	struct bf_pxe_opts po;
 	uint8_t enc[512];
 
 	memset(&po, 0, sizeof(po));
+	/* PXE MTFTP (sub-options 1-5) when the boot file is streamed: its own group */
+	for (unsigned i = 0; boot && mt->enabled && i < mt->n_files; i++) {
+		char canon[BF_TFTP_MAX_NAME + 1];
+		if (bf_tftp_canon_name(boot, strlen(boot), canon, sizeof(canon)) < 0 ||
+		    strcmp(canon, mt->files[i]) != 0)
+			continue;
+		po.has_mtftp = true;
+		po.mtftp_ip = mt->ip + i;
+		po.mtftp_cport = mt->client_port;
+		po.mtftp_sport = mt->server_port;
+		po.mtftp_tmout = mt->listen_delay;
+		po.mtftp_delay = mt->delay;
+		break;
+	}
 	if (r->has_item) {
 		po.has_boot_item = true;
 		po.boot_item_type = r->item_type;
@@ -747,7 +763,7 @@ put_pxe43(struct req_ctx *r, struct bf_dhcp4_optset *os, bool have_boot)
 	} else if (have_boot) {
 		po.has_discovery_control = true;
 		po.discovery_control = BF_PXE_DC_USE_BOOTFILE;
-	} else {
+	} else if (!po.has_mtftp) {
 		return;
 	}
 	int n = bf_pxe_encode(&po, enc, sizeof(enc));
@@ -866,7 +882,7 @@ send_config(struct req_ctx *r, uint8_t type, uint32_t yiaddr, uint32_t lease_s)
 			bf_dhcp4_optset_put(&os, BF_O4_UUID, u, sizeof(u));
 		}
 		if (m->is_pxe)
-			put_pxe43(r, &os, boot != NULL);
+			put_pxe43(r, &os, boot);
 	}
 	send_reply(r, &h, &os, type);
 	if (type == BF_DHCPACK)

@@ -321,6 +321,8 @@ diff_settings(struct out *o, const struct ctl_conf *a, const struct ctl_conf *b)
 		    b->proxy ? "true" : "false");
 	if (memcmp(&a->tftp, &b->tftp, sizeof(a->tftp)))
 		add(d, sizeof(d), "tftp");
+	if (memcmp(&a->mtftp, &b->mtftp, sizeof(a->mtftp)))
+		add(d, sizeof(d), "mtftp");
 	if (a->dhcp6.enabled != b->dhcp6.enabled || a->dhcp6.preferred != b->dhcp6.preferred ||
 	    a->dhcp6.valid != b->dhcp6.valid || a->dhcp6.rapid_commit != b->dhcp6.rapid_commit)
 		add(d, sizeof(d), "dhcp6");

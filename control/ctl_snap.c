@@ -149,6 +149,25 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 	s->tftp.retries = conf->tftp.retries ? conf->tftp.retries : 5;
 	s->tftp.max_sessions = conf->tftp.max_sessions ? conf->tftp.max_sessions : 4096;
 	s->tftp.per_source = conf->tftp.per_source ? conf->tftp.per_source : 11;
+	/* multicast TFTP: PXE MTFTP groups from mtftp.ip up, RFC 2090 from a range */
+	s->mtftp.pxe = conf->mtftp.enabled;
+	s->mtftp.pxe_ip = conf->mtftp.ip;
+	s->mtftp.pxe_cport = conf->mtftp.client_port;
+	s->mtftp.pxe_sport = conf->mtftp.server_port;
+	s->mtftp.listen_delay = conf->mtftp.listen_delay;
+	s->mtftp.delay = conf->mtftp.delay;
+	s->mtftp.ttl = conf->mtftp.ttl ? conf->mtftp.ttl : 1;
+	s->mtftp.n_files = conf->mtftp.n_files;
+	for (unsigned i = 0; i < conf->mtftp.n_files && i < DP_MTFTP_MAX_FILES; i++)
+		snprintf(s->mtftp.files[i], sizeof(s->mtftp.files[i]), "%s", conf->mtftp.files[i]);
+	s->mtftp.mc = conf->tftp.mc;
+	s->mtftp.mc_first = conf->tftp.mc_group;
+	/* no multicast section: prefix 0 (a 64-bit shift: 1u << 32 is undefined) */
+	s->mtftp.mc_count = conf->tftp.mc_prefix >= 32	 ? 1u
+			    : conf->tftp.mc_prefix == 0 ? 0u
+							 : (uint32_t)(1ull << (32 - conf->tftp.mc_prefix));
+	s->mtftp.mc_port = conf->tftp.mc_port;
+	s->mtftp.mc_ttl = conf->tftp.mc_ttl ? conf->tftp.mc_ttl : 1;
 
 	s->images = calloc(conf->n_images ? conf->n_images : 1, sizeof(*s->images));
 	if (!s->images) {

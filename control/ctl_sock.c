@@ -336,10 +336,13 @@ all_sessions(const struct ctl *c, unsigned *n)
 	unsigned cap = 1;
 	for (unsigned w = 0; w < c->dp->n_workers; w++)
 		cap += (unsigned)c->dp->workers[w]->g_sessions + 64; /* and some starting now */
+	cap += DP_MTFTP_MAX_STREAMS + DP_MTFTP_MAX_CLIENTS; /* multicast clients (worker 0) */
 	struct dp_tftp_info *v = malloc(cap * sizeof(*v));
 	*n = 0;
 	for (unsigned w = 0; v && w < c->dp->n_workers; w++)
 		*n += dp_tftp_list(c->dp->workers[w], v + *n, cap - *n);
+	if (v && c->dp->n_workers)
+		*n += dp_mtftp_list(c->dp->workers[0], v + *n, cap - *n);
 	return v;
 }
 

@@ -24,6 +24,8 @@
 #include "shared/bf_net.h"
 #include "shared/bf_tftp.h"
 
+#include "dp_mtftp.h"
+
 #define DP_MAX_WORKERS 64
 #define DP_MAX_PORTS 8
 #define DP_BURST 32
@@ -112,6 +114,7 @@ struct dp_snap {
 	struct dp_iface iface[DP_MAX_PORTS];
 	struct dp_tftp_params tftp;
 	uint32_t pxe_mcast;		/* PXE multicast discovery address accepted for DHCP, or 0 */
+	struct dp_mtftp_params mtftp;	/* multicast TFTP (dp_mtftp.h) */
 	struct dp_exc_params exc;
 	bool ra;			/* Router Advertisements on (RS go to the control thread) */
 	bool dhcp6;			/* DHCPv6 server on (port 547 goes to the control thread) */
@@ -240,6 +243,7 @@ struct dp_worker {
 	uint64_t exc_credit;		/* exception token bucket, in TSC cycles */
 	uint64_t exc_last;		/* TSC of the last refill */
 	struct dp_tftp_table *tftp;
+	struct dp_mtftp *mtftp;		/* worker 0: multicast streams (dp_mtftp.c), else NULL */
 	uint64_t rng[2];		/* xorshift128+ state, seeded from getrandom */
 	uint16_t ip_id;
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST * 4];
@@ -370,6 +374,8 @@ int dp_tftp_data_tx(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_
 		    struct dp_image *img, uint16_t blksize, uint64_t blk);
 /* The image's per-block checksums for blksize, or NULL (no table for that size). */
 const uint16_t *dp_image_csums(const struct dp_image *img, uint16_t blksize);
+/* Is port one of this worker's unicast transfer ports? */
+bool dp_tftp_port_busy(const struct dp_worker *w, uint16_t port);
 /* The worker that owns TFTP transfer port tid. */
 static inline unsigned
 dp_tftp_owner(const struct dp_ctx *ctx, uint16_t tid)

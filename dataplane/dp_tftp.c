@@ -606,6 +606,12 @@ sess_alloc(struct dp_worker *w)
 	return idx;
 }
 
+bool
+dp_tftp_port_busy(const struct dp_worker *w, uint16_t port)
+{
+	return w->tftp && w->tftp->by_tid[port];
+}
+
 static int
 pick_tid(struct dp_ctx *ctx, struct dp_worker *w)
 {
@@ -614,7 +620,7 @@ pick_tid(struct dp_ctx *ctx, struct dp_worker *w)
 		uint32_t k = (uint32_t)(dp_rand(w) % span);
 		uint32_t tid = TID_MIN + k * ctx->n_workers;
 		tid += (w->id + ctx->n_workers - tid % ctx->n_workers) % ctx->n_workers;
-		if (tid <= 65535 && !w->tftp->by_tid[tid])
+		if (tid <= 65535 && !w->tftp->by_tid[tid] && !dp_mtftp_port_busy(w, (uint16_t)tid))
 			return (int)tid;
 	}
 	return -1;
@@ -647,6 +653,9 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		send_error(w, port_id, a, BF_TFTP_ERR_ACCESS, "read-only server");
 		return;
 	}
+	/* RFC 2090: one multicast stream for every client of the image (dp_mtftp.c) */
+	if (req.has_multicast && !a->v6 && dp_mtftp_rrq(ctx, w, snap, &req, &a->a4, port_id))
+		return;
 	BF_CNT(&w->ctr, tftp_rrq);
 	BF_CNT_ADD(&w->ctr, tftp_bad_option, req.n_bad_opts);
 	/* The client's slot (a canary may take it): images and limits come from it. */

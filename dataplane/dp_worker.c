@@ -144,6 +144,7 @@ dp_worker_destroy(struct dp_worker *w)
 {
 	if (!w)
 		return;
+	dp_mtftp_fini(w);
 	dp_tftp_fini(w);
 	free_ring(w->to_ctl);
 	free_ring(w->from_ctl);
@@ -237,6 +238,9 @@ handle_udp(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 		rte_pktmbuf_free(m);
 		return;
 	}
+	/* multicast TFTP first: the MTFTP port, stream ports, RFC 2090 requests to worker 0 */
+	if (dp_mtftp_input(ctx, w, snap, m, p))
+		return;
 	if (p->dport == BF_TFTP_PORT) {
 		dp_tftp_input(ctx, w, snap, m, p);
 		return;
@@ -350,10 +354,11 @@ dp_worker_poll(struct dp_worker *w)
 	unsigned got = 0, n;
 
 	if (unlikely(w->txdone != NULL)) {
-		do {
-			n = rte_ring_dequeue_burst(w->txdone, (void **)pkts, DP_BURST, NULL);
+		while ((n = rte_ring_dequeue_burst(w->txdone, (void **)pkts, DP_BURST, NULL))) {
 			rte_pktmbuf_free_bulk(pkts, n);
-		} while (n == DP_BURST);
+			if (n < DP_BURST)
+				break;
+		}
 	}
 	/* rx + classify + handle */
 	for (uint16_t i = 0; i < ctx->n_ports; i++) {
@@ -387,6 +392,7 @@ dp_worker_poll(struct dp_worker *w)
 	}
 	/* timers, then tx */
 	dp_tftp_timers(ctx, w, rte_rdtsc());
+	dp_mtftp_timers(w, rte_rdtsc());
 	dp_tx_flush(w, ctx);
 	rcu_quiescent_state(); /* snap is not used past this point */
 	return got;

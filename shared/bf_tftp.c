@@ -2,7 +2,8 @@
 /*
  * TFTP codec: RFC 1350 (protocol), RFC 2347 (option extension, OACK),
  * RFC 2348 (blksize), RFC 2349 (timeout, tsize), RFC 7440 (windowsize),
- * RFC 2090 (multicast: recognised, never acknowledged here).
+ * RFC 2090 (multicast: the request flag, and the OACK value "addr,port,mc"
+ * built for the server and parsed for clients and tests).
  *
  * All wire access goes through bf_rd / bf_wr. The parsers keep no state and
  * allocate nothing; pointers they return point into the caller's packet.
@@ -326,6 +327,30 @@ oack_ents(const struct bf_tftp_oack *o, struct oack_ent e[4])
 	return n;
 }
 
+/* The RFC 2090 value "a.b.c.d,port,mc" (addr and port empty when 0) into
+ * buf (BF_TFTP_MC_MAX + 1 bytes); returns its length. */
+static size_t
+mc_value(const struct bf_tftp_oack *o, char buf[BF_TFTP_MC_MAX + 1])
+{
+	struct bf_wr w;
+
+	bf_wr_init(&w, (uint8_t *)buf, BF_TFTP_MC_MAX);
+	if (o->mc_addr) {
+		for (int i = 3; i >= 0; i--) {
+			wr_dec(&w, (o->mc_addr >> (8 * i)) & 0xff);
+			if (i)
+				bf_wr_u8(&w, '.');
+		}
+	}
+	bf_wr_u8(&w, ',');
+	if (o->mc_port)
+		wr_dec(&w, o->mc_port);
+	bf_wr_u8(&w, ',');
+	bf_wr_u8(&w, o->mc_master ? '1' : '0');
+	buf[w.off] = '\0'; /* at most 23 bytes: always fits */
+	return w.off;
+}
+
 size_t
 bf_tftp_oack_len(const struct bf_tftp_oack *o)
 {
@@ -335,6 +360,10 @@ bf_tftp_oack_len(const struct bf_tftp_oack *o)
 
 	for (size_t i = 0; i < n; i++)
 		len += strlen(e[i].name) + 1 + dec_len(e[i].val) + 1;
+	if (o->multicast) {
+		char v[BF_TFTP_MC_MAX + 1];
+		len += sizeof("multicast") + mc_value(o, v) + 1;
+	}
 	return len;
 }
 
@@ -352,9 +381,81 @@ bf_tftp_build_oack(uint8_t *out, size_t cap, const struct bf_tftp_oack *o)
 		wr_dec(&w, e[i].val);
 		bf_wr_u8(&w, 0);
 	}
+	if (o->multicast) {
+		char v[BF_TFTP_MC_MAX + 1];
+		size_t vl = mc_value(o, v);
+		bf_wr_bytes(&w, "multicast", sizeof("multicast"));
+		bf_wr_bytes(&w, v, vl + 1);
+	}
 	if (w.err || w.off > INT_MAX)
 		return -1;
 	return (int)w.off;
+}
+
+/* Digits only, 1..maxd of them, no leading zero unless the number is 0. */
+static int
+mc_num(const char *s, size_t n, size_t maxd, uint64_t *v)
+{
+	if (n == 0 || n > maxd || (n > 1 && s[0] == '0'))
+		return -1;
+	return parse_uint(s, n, v);
+}
+
+static int
+parse_mc(const char *s, size_t n, struct bf_tftp_mc *out)
+{
+	const char *c1, *c2;
+	uint64_t v;
+
+	memset(out, 0, sizeof(*out));
+	if (!s || n == 0 || n > BF_TFTP_MC_MAX)
+		return -1;
+	c1 = memchr(s, ',', n);
+	if (!c1)
+		return -1;
+	c2 = memchr(c1 + 1, ',', n - (size_t)(c1 + 1 - s));
+	if (!c2)
+		return -1;
+	/* addr: empty, or four decimal octets */
+	size_t alen = (size_t)(c1 - s);
+	if (alen) {
+		const char *p = s;
+		uint32_t a = 0;
+		for (int i = 0; i < 4; i++) {
+			size_t left = (size_t)(c1 - p);
+			const char *dot = i < 3 ? memchr(p, '.', left) : NULL;
+			size_t dl = i < 3 ? (dot ? (size_t)(dot - p) : left + 1) : left;
+			if (dl > left || mc_num(p, dl, 3, &v) != 0 || v > 255)
+				return -1;
+			a = a << 8 | (uint32_t)v;
+			p += dl + (i < 3);
+		}
+		out->has_addr = true;
+		out->addr = a;
+	}
+	/* port: empty, or 1..65535 */
+	size_t plen = (size_t)(c2 - c1 - 1);
+	if (plen) {
+		if (mc_num(c1 + 1, plen, 5, &v) != 0 || v == 0 || v > 65535)
+			return -1;
+		out->has_port = true;
+		out->port = (uint16_t)v;
+	}
+	/* mc: exactly "0" or "1", nothing after it */
+	if ((size_t)(s + n - (c2 + 1)) != 1 || (c2[1] != '0' && c2[1] != '1'))
+		return -1;
+	out->master = c2[1] == '1';
+	return 0;
+}
+
+/* On failure nothing half-parsed is left behind. */
+int
+bf_tftp_parse_mc(const char *s, size_t n, struct bf_tftp_mc *out)
+{
+	if (parse_mc(s, n, out) == 0)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	return -1;
 }
 
 int

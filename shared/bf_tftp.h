@@ -2,7 +2,8 @@
 /*
  * TFTP codec: RFC 1350 (protocol), RFC 2347 (option extension, OACK),
  * RFC 2348 (blksize), RFC 2349 (timeout, tsize), RFC 7440 (windowsize),
- * RFC 2090 (multicast, recognised only). Pure functions over byte buffers.
+ * RFC 2090 (multicast: the request flag, the OACK value "addr,port,mc").
+ * Pure functions over byte buffers.
  */
 #ifndef BF_TFTP_H
 #define BF_TFTP_H
@@ -111,12 +112,38 @@ struct bf_tftp_oack {
 	uint8_t timeout_val;
 	bool windowsize;
 	uint16_t windowsize_val;
+	/* RFC 2090: "multicast" "a.b.c.d,port,mc"; addr 0 and port 0 are left
+	 * out of the value (",,1": a later OACK that only changes the master). */
+	bool multicast;
+	uint32_t mc_addr;	/* host order, 0: omitted */
+	uint16_t mc_port;	/* 0: omitted */
+	bool mc_master;		/* mc=1: this client acknowledges */
 };
 
 /* Exact size of the OACK for these options (to size the buffer for it). */
 size_t bf_tftp_oack_len(const struct bf_tftp_oack *o);
 /* Build an OACK into out[0..cap). Returns its length or -1 if it does not fit. */
 int bf_tftp_build_oack(uint8_t *out, size_t cap, const struct bf_tftp_oack *o);
+/* The longest RFC 2090 value we build or accept: "255.255.255.255,65535,1". */
+#define BF_TFTP_MC_MAX 23
+
+/* An RFC 2090 multicast option value, parsed. */
+struct bf_tftp_mc {
+	bool has_addr;
+	uint32_t addr;		/* host order */
+	bool has_port;
+	uint16_t port;		/* 1..65535 */
+	bool master;
+};
+
+/*
+ * Parse the value of an OACK's "multicast" option, s[0..n) without its NUL:
+ * "addr,port,mc" where addr is a dotted quad or empty, port is 1..65535 or
+ * empty, and mc is 0 or 1. Anything else (missing commas, leading zeros
+ * beyond one digit, spaces, a longer value) is refused. Returns 0 or -1.
+ */
+int bf_tftp_parse_mc(const char *s, size_t n, struct bf_tftp_mc *out);
+
 /* Build an ERROR (code, NUL-terminated message). Returns length or -1. */
 int bf_tftp_build_error(uint8_t *out, size_t cap, uint16_t code, const char *msg);
 /* Write the 4-byte DATA header for block. */

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzz target for the TFTP codec (RFC 1350, 2347, 2348, 2349, 7440): parse the
+ * Fuzz target for the TFTP codec (RFC 1350, 2347, 2348, 2349, 7440, 2090): parse the
  * input as a request and as a packet. For a request that parses, check the
  * parsed fields against their documented ranges, canonicalise the name and
  * check what canonical names may contain, and build the OACK a server would
  * send into a buffer of exactly bf_tftp_oack_len bytes (BAD-INPUTS rule 5).
- * The raw input is also given to bf_tftp_canon_name as a file name.
+ * The raw input is also given to bf_tftp_canon_name as a file name, and to
+ * bf_tftp_parse_mc as an RFC 2090 "multicast" value (what parses is built
+ * into an OACK and parses back the same).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +72,7 @@ check_oack_round_trip(const struct bf_tftp_oack *o, const uint8_t *oack, size_t 
 	check(r.has_timeout == o->timeout && (!o->timeout || r.timeout == o->timeout_val));
 	check(r.has_windowsize == o->windowsize &&
 	      (!o->windowsize || r.windowsize == o->windowsize_val));
+	check(r.has_multicast == o->multicast);
 	/* tsize values of more than 10 digits are refused by the request parser. */
 	check(r.has_tsize == (o->tsize && o->tsize_val <= 9999999999ull));
 	check(r.n_bad_opts == (o->tsize && o->tsize_val > 9999999999ull));
@@ -115,6 +118,13 @@ fuzz_req(const uint8_t *d, size_t n)
 		.timeout_val = r.timeout,
 		.windowsize = r.has_windowsize,
 		.windowsize_val = r.windowsize,
+		/* RFC 2090: group and port from the input's first bytes */
+		.multicast = r.has_multicast,
+		.mc_addr = n >= 4 ? (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 |
+					(uint32_t)d[2] << 8 | d[3]
+				  : 0,
+		.mc_port = n >= 6 ? (uint16_t)(d[4] << 8 | d[5]) : 0,
+		.mc_master = n >= 7 && (d[6] & 1),
 	};
 	size_t need = bf_tftp_oack_len(&o);
 	check(need >= 2 && need < 128);
@@ -158,6 +168,30 @@ fuzz_pkt(const uint8_t *d, size_t n)
 	}
 }
 
+/* The input as the value of an OACK's "multicast" option. */
+static void
+fuzz_mc(const uint8_t *d, size_t n)
+{
+	struct bf_tftp_mc m, again;
+
+	if (bf_tftp_parse_mc((const char *)d, n, &m) != 0) {
+		check(!m.has_addr && !m.has_port && !m.master && !m.addr && !m.port);
+		return;
+	}
+	check(n >= 3 && n <= BF_TFTP_MC_MAX);
+	check(!m.has_port || m.port >= 1);
+	check(m.has_addr || !m.addr);
+	/* build what was parsed and parse it back */
+	struct bf_tftp_oack o = {.multicast = true, .mc_addr = m.addr, .mc_port = m.port,
+				 .mc_master = m.master};
+	uint8_t buf[64];
+	int k = bf_tftp_build_oack(buf, sizeof(buf), &o);
+	check(k > 13 && (size_t)k == bf_tftp_oack_len(&o));
+	check(bf_tftp_parse_mc((const char *)buf + 12, (size_t)k - 13, &again) == 0);
+	check(again.addr == m.addr && again.port == m.port && again.master == m.master);
+	check(again.has_addr == (m.addr != 0) && again.has_port == m.has_port);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -165,6 +199,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 
 	fuzz_req(d, n);
 	fuzz_pkt(d, n);
+	fuzz_mc(d, n);
 
 	/* The whole input as a file name, with a full and a small output buffer. */
 	int c = bf_tftp_canon_name((const char *)d, n, out, sizeof(out));

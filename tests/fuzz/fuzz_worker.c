@@ -85,7 +85,11 @@ static const char conf_yaml[] =
 	"    file: http://10.77.0.1/ipxe.efi\n"
 	"  - name: bios\n"
 	"    file: small.bin\n"
+	"mtftp:\n"
+	"  ip: 239.255.1.1\n"
+	"  files: [ small.bin ]\n"
 	"tftp:\n"
+	"  multicast: { group: 239.255.2.0/30, port: 1760 }\n"
 	"  max_sessions: 16\n"
 	"  per_source: 4\n"
 	"  timeout_ms: 10\n"
@@ -149,7 +153,7 @@ setup(void)
 	if (dp_ports_init(&g_ctx, 1, err, sizeof(err)) != 0)
 		die(err);
 	g_w = dp_worker_create(&g_ctx, 0, rte_lcore_id());
-	if (!g_w || dp_tftp_init(g_w, 16) != 0)
+	if (!g_w || dp_tftp_init(g_w, 16) != 0 || dp_mtftp_init(g_w) != 0)
 		die("worker");
 	g_ctx.workers[0] = g_w;
 	g_ctl.dp = &g_ctx;

@@ -164,6 +164,27 @@ SEEDS.update({
 })
 
 
+# Multicast TFTP (dp_mtftp.c): PXE MTFTP on port 1759 and RFC 2090 on 69, the
+# stream's TID reached through port 65535; a second client joins, errors.
+SEEDS.update({
+    "mtftp_pxe": [tftp(rrq(b"small.bin"), dport=1759), tftp(rrq(b"small.bin"), dport=1759,
+                                                             sport=40001)]
+    + [tftp(ack(i), dport=0xFFFF) for i in (1, 1, 2)],
+    "mtftp_pxe_garbage": [tftp(b"\0\1small.bin", dport=1759), tftp(b"\0\2x\0octet\0", dport=1759),
+                          tftp(b"\0\1small.bin\0netascii\0", dport=1759),
+                          tftp(rrq(b"boot.ipxe"), dport=1759), tftp(b"\0", dport=1759)],
+    "mtftp_rfc2090": [tftp(rrq(b"small.bin", (b"multicast", b""), (b"tsize", b"0"))),
+                      tftp(rrq(b"small.bin", (b"multicast", b""), (b"blksize", b"512")),
+                           sport=40001)]
+    + [tftp(ack(i), dport=0xFFFF) for i in (0, 1, 2)]
+    + [tftp(ack(i), dport=0xFFFF, sport=40001) for i in (0, 2)],
+    "mtftp_rfc2090_error": [tftp(rrq(b"small.bin", (b"multicast", b""))),
+                            tftp(rrq(b"small.bin", (b"multicast", b"")), sport=40001),
+                            tftp(b"\0\5\0\0bye\0", dport=0xFFFF),
+                            tftp(ack(5), dport=0xFFFF, sport=40002)],
+})
+
+
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "worker")
     os.makedirs(out, exist_ok=True)

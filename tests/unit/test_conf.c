@@ -542,3 +542,79 @@ Test(conf, pxe_menu)
 			  err);
 	}
 }
+
+/* Multicast TFTP: mtftp: (PXE MTFTP, option 43 sub-options 1-5) and tftp.multicast (RFC 2090). */
+Test(conf, mtftp)
+{
+	static const char head[] = "interfaces:\n  - {port: 0, ipv4: 10.1.0.1/24}\n"
+				   "images:\n  - {name: a.0, content: x}\n  - {name: b.0, content: y}\n";
+	static const struct {
+		const char *y, *want; /* want NULL: loads */
+	} tab[] = {
+	    {"mtftp:\n  ip: 239.255.1.1\n  files: [ a.0, /b.0 ]\n"
+	     "tftp:\n  multicast: {group: 239.255.2.0/24}\n",
+	     NULL},
+	    {"mtftp:\n  ip: 10.0.0.1\n  files: [ a.0 ]\n",
+	     "x.yaml:7:7: '10.0.0.1' is not a multicast address outside 224.0.0.0/24"},
+	    {"mtftp:\n  ip: 224.0.0.9\n  files: [ a.0 ]\n",
+	     "x.yaml:7:7: '224.0.0.9' is not a multicast address outside 224.0.0.0/24"},
+	    {"mtftp:\n  ip: 239.255.255.255\n  files: [ a.0, b.0 ]\n",
+	     "x.yaml:7:7: 2 files need the groups 239.255.255.255 and up, past 239.255.255.255"},
+	    {"mtftp:\n  ip: 239.255.1.1\n  files: [ a.0, nope ]\n",
+	     "x.yaml:8:17: 'nope' is not a configured image"},
+	    {"mtftp:\n  ip: 239.255.1.1\n  files: [ a.0, ./a.0 ]\n",
+	     "x.yaml:8:17: './a.0' is already listed (files[0])"},
+	    {"mtftp:\n  ip: 239.255.1.1\n  server_port: 69\n  files: [ a.0 ]\n",
+	     "x.yaml:8:16: 'server_port' 69 is a DHCP or TFTP port"},
+	    {"mtftp:\n  ip: 239.255.1.1\n  listen_delay: 0\n  files: [ a.0 ]\n",
+	     "x.yaml:8:17: 'listen_delay' must be between 1 and 255, got 0"},
+	    {"mtftp:\n  ip: 239.255.1.1\n  files: []\n", "x.yaml:8:10: 'files' needs at least 1 entry"},
+	    {"mtftp:\n  files: [ a.0 ]\n", "x.yaml:7:3: missing required key 'ip' in 'mtftp'"},
+	    {"tftp:\n  multicast: {group: 10.0.0.0/24}\n",
+	     "x.yaml:7:22: '10.0.0.0/24' is not inside 224.0.0.0/4"},
+	    {"tftp:\n  multicast: {group: 239.255.2.1/24}\n",
+	     "x.yaml:7:22: '239.255.2.1/24' has host bits set"},
+	    {"tftp:\n  multicast: {group: 239.255.2.0}\n",
+	     "x.yaml:7:22: invalid group range '239.255.2.0'"},
+	    {"tftp:\n  multicast: {group: 239.255.2.0/24, port: 67}\n",
+	     "x.yaml:7:44: 'port' 67 is a DHCP or TFTP port"},
+	    {"mtftp:\n  ip: 239.255.2.7\n  files: [ a.0 ]\n"
+	     "tftp:\n  multicast: {group: 239.255.2.0/24}\n",
+	     "x.yaml:7:7: the MTFTP groups overlap tftp.multicast.group on the same port 1758"},
+	    /* off: not checked, not used */
+	    {"mtftp:\n  enabled: false\n  ip: 10.0.0.1\n  files: [ a.0 ]\n", NULL},
+	};
+	char buf[1024], err[256];
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		struct ctl_conf *c = NULL;
+		snprintf(buf, sizeof(buf), "%s%s", head, tab[i].y);
+		int rc = ctl_conf_load_buf("x.yaml", buf, strlen(buf), &c, err, sizeof(err));
+		if (!tab[i].want) {
+			cr_assert_eq(rc, 0, "case %zu: %s", i, err);
+			if (i == 0) {
+				cr_expect(c->mtftp.enabled);
+				cr_expect_eq(c->mtftp.ip, 0xefff0101);
+				cr_expect_eq(c->mtftp.client_port, 1758);
+				cr_expect_eq(c->mtftp.server_port, 1759);
+				cr_expect_eq(c->mtftp.listen_delay, 2);
+				cr_expect_eq(c->mtftp.delay, 2);
+				cr_expect_eq(c->mtftp.ttl, 1);
+				cr_expect_eq(c->mtftp.n_files, 2);
+				cr_expect_str_eq(c->mtftp.files[1], "b.0", "canonical name");
+				cr_expect(c->tftp.mc);
+				cr_expect_eq(c->tftp.mc_group, 0xefff0200);
+				cr_expect_eq(c->tftp.mc_prefix, 24);
+				cr_expect_eq(c->tftp.mc_port, 1758);
+				cr_expect_eq(c->tftp.mc_ttl, 1);
+			} else {
+				cr_expect(!c->mtftp.enabled && !c->tftp.mc, "case %zu: off", i);
+			}
+			ctl_conf_free(c);
+			continue;
+		}
+		cr_assert_eq(rc, -1, "case %zu", i);
+		cr_expect(strncmp(err, tab[i].want, strlen(tab[i].want)) == 0,
+			  "case %zu:\n  got  '%s'\n  want '%s'", i, err, tab[i].want);
+	}
+}

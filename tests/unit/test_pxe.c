@@ -224,6 +224,72 @@ Test(pxe, mtftp_all_five)
 	assert_encodes_to(&o, b, n);
 }
 
+/*
+ * What bootfarm's OFFER carries for an MTFTP boot file (mtftp: ip 239.255.1.1,
+ * client_port 1758, server_port 1759 -- the seed's /etc/services "mtftp
+ * 1759/udp" --, listen_delay 2, delay 3) with discovery control "use the
+ * boot file": sub-options 1-5 first, each with its exact length (PXE 2.1
+ * table 2-1: 4, 2, 2, 1, 1 bytes), then 6, then END.
+ */
+Test(pxe, mtftp_with_discovery_control_exact_bytes)
+{
+	static const uint8_t want[] = {
+		0x01, 0x04, 0xef, 0xff, 0x01, 0x01, /* 1 MTFTP-IP 239.255.1.1 */
+		0x02, 0x02, 0x06, 0xde,		    /* 2 MTFTP-CPORT 1758 */
+		0x03, 0x02, 0x06, 0xdf,		    /* 3 MTFTP-SPORT 1759 */
+		0x04, 0x01, 0x02,		    /* 4 MTFTP-TMOUT 2 s */
+		0x05, 0x01, 0x03,		    /* 5 MTFTP-DELAY 3 s */
+		0x06, 0x01, 0x08,		    /* 6 discovery control: use the boot file */
+		0xff,
+	};
+	struct bf_pxe_opts o;
+	uint8_t out[64];
+
+	memset(&o, 0, sizeof(o));
+	o.has_mtftp = true;
+	o.mtftp_ip = 0xefff0101;
+	o.mtftp_cport = 1758;
+	o.mtftp_sport = 1759;
+	o.mtftp_tmout = 2;
+	o.mtftp_delay = 3;
+	o.has_discovery_control = true;
+	o.discovery_control = BF_PXE_DC_USE_BOOTFILE;
+	memset(out, 0xee, sizeof(out));
+	cr_assert_eq(bf_pxe_encode(&o, out, sizeof(out)), (int)sizeof(want));
+	cr_assert_arr_eq(out, want, sizeof(want));
+	cr_assert_eq(out[sizeof(want)], 0xee);
+	/* every buffer shorter than the option fails */
+	for (size_t cap = 0; cap < sizeof(want); cap++)
+		cr_expect_eq(bf_pxe_encode(&o, out, cap), BF_PXE_E_NOSPACE, "cap %zu", cap);
+	/* and it decodes back */
+	struct bf_pxe_opts d;
+	cr_assert_eq(bf_pxe_decode(&d, want, sizeof(want)), 0);
+	cr_expect(d.has_mtftp && d.mtftp_ip == 0xefff0101 && d.mtftp_cport == 1758 &&
+		  d.mtftp_sport == 1759 && d.mtftp_tmout == 2 && d.mtftp_delay == 3);
+	cr_expect(d.has_discovery_control && d.discovery_control == BF_PXE_DC_USE_BOOTFILE);
+}
+
+/* A sub-option 1-5 with a wrong length is refused (PXE 2.1 fixes them). */
+Test(pxe, mtftp_wrong_lengths)
+{
+	static const char *bad[] = {
+		"01:03:ef:ff:01:ff",	   /* MTFTP-IP of 3 bytes */
+		"01:05:ef:ff:01:01:00:ff", /* ... of 5 */
+		"02:01:06:ff",		   /* MTFTP-CPORT of 1 */
+		"03:03:06:df:00:ff",	   /* MTFTP-SPORT of 3 */
+		"04:02:00:02:ff",	   /* MTFTP-TMOUT of 2 */
+		"05:00:ff",		   /* MTFTP-DELAY of 0 */
+		"01:04:ef:ff:01",	   /* runs past the end */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint8_t b[16];
+		size_t n = hex(bad[i], b, sizeof(b));
+		struct bf_pxe_opts o;
+		int rc = bf_pxe_decode(&o, b, n);
+		cr_expect(rc == BF_PXE_E_LEN || rc == BF_PXE_E_TRUNC, "%s: rc %d", bad[i], rc);
+	}
+}
+
 Test(pxe, empty_is_end)
 {
 	struct bf_pxe_opts o;

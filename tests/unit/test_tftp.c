@@ -430,6 +430,19 @@ static const struct oack_vec oack_vecs[] = {
 	{"blksize 65464 tsize 10", {.blksize = true, .blksize_val = 65464, .tsize = true,
 				    .tsize_val = 10},
 	 B("\0\6blksize\0" "65464\0tsize\0" "10\0")},
+	/* RFC 2090: "multicast" "addr,port,mc", after the numeric options */
+	{"multicast master", {.multicast = true, .mc_addr = 0xeffe0201, .mc_port = 1758,
+			      .mc_master = true},
+	 B("\0\6multicast\0" "239.254.2.1,1758,1\0")},
+	{"multicast listener with blksize and tsize",
+	 {.blksize = true, .blksize_val = 1024, .tsize = true, .tsize_val = 1572871,
+	  .multicast = true, .mc_addr = 0xe0000101, .mc_port = 1760},
+	 B("\0\6blksize\0" "1024\0tsize\0" "1572871\0multicast\0" "224.0.1.1,1760,0\0")},
+	{"multicast: the longest value", {.multicast = true, .mc_addr = 0xffffffff,
+					  .mc_port = 65535, .mc_master = true},
+	 B("\0\6multicast\0" "255.255.255.255,65535,1\0")},
+	{"multicast: address and port left out (a later OACK)",
+	 {.multicast = true, .mc_master = true}, B("\0\6multicast\0" ",,1\0")},
 };
 
 Test(tftp_build, oack_vectors)
@@ -705,4 +718,115 @@ Test(tftp_canon, from_request)
 
 	cr_assert_eq(bf_tftp_parse_req(&r, B(RRQ "../../etc/shadow\0octet\0")), 0);
 	cr_expect_eq(bf_tftp_canon_name(r.name, r.name_len, out, sizeof(out)), -1);
+}
+
+/* ---- RFC 2090 multicast value ---------------------------------------------------------------- */
+
+struct mc_vec {
+	const char *in;
+	int rc;
+	bool has_addr;
+	uint32_t addr;
+	bool has_port;
+	uint16_t port;
+	bool master;
+};
+
+static const struct mc_vec mc_vecs[] = {
+	{"224.100.100.100,1758,1", 0, true, 0xe0646464, true, 1758, true},
+	{"239.255.2.0,1760,0", 0, true, 0xefff0200, true, 1760, false},
+	{"255.255.255.255,65535,1", 0, true, 0xffffffff, true, 65535, true},
+	{"0.0.0.0,1,0", 0, true, 0, true, 1, false},
+	{",,1", 0, false, 0, false, 0, true},
+	{",,0", 0, false, 0, false, 0, false},
+	{"1.2.3.4,,1", 0, true, 0x01020304, false, 0, true},
+	{",69,0", 0, false, 0, true, 69, false},
+	/* refused */
+	{"", -1},
+	{"1", -1},
+	{",1", -1},
+	{",,", -1},
+	{",,2", -1},
+	{",,10", -1},
+	{",,1 ", -1},
+	{",,1,", -1},
+	{" ,,1", -1},
+	{"1.2.3,1758,1", -1},
+	{"1.2.3.4.5,1758,1", -1},
+	{"1.2.3.256,1758,1", -1},
+	{"1.2.3.04,1758,1", -1},
+	{"1..3.4,1758,1", -1},
+	{"1.2.3.,1758,1", -1},
+	{".1.2.3,1758,1", -1},
+	{"a.b.c.d,1758,1", -1},
+	{"1.2.3.4,0,1", -1},
+	{"1.2.3.4,65536,1", -1},
+	{"1.2.3.4,01758,1", -1},
+	{"1.2.3.4,-1,1", -1},
+	{"1.2.3.4,1758,-1", -1},
+	{"255.255.255.255,65535,1x", -1}, /* 24 bytes: longer than any valid value */
+	{"1.2.3.4;1758;1", -1},
+};
+
+Test(tftp_mc, parse_vectors)
+{
+	for (size_t i = 0; i < sizeof(mc_vecs) / sizeof(mc_vecs[0]); i++) {
+		const struct mc_vec *v = &mc_vecs[i];
+		struct bf_tftp_mc m;
+		int rc = bf_tftp_parse_mc(v->in, strlen(v->in), &m);
+
+		cr_expect_eq(rc, v->rc, "'%s': rc %d want %d", v->in, rc, v->rc);
+		if (rc != 0) {
+			cr_expect(!m.has_addr && !m.has_port && !m.master,
+				  "'%s': nothing left behind on failure", v->in);
+			continue;
+		}
+		cr_expect_eq(m.has_addr, v->has_addr, "'%s': has_addr", v->in);
+		cr_expect_eq(m.addr, v->addr, "'%s': addr %08x", v->in, m.addr);
+		cr_expect_eq(m.has_port, v->has_port, "'%s': has_port", v->in);
+		cr_expect_eq(m.port, v->port, "'%s': port", v->in);
+		cr_expect_eq(m.master, v->master, "'%s': master", v->in);
+	}
+}
+
+/* The value is read only within its length: no NUL needed, nothing past n. */
+Test(tftp_mc, bounded)
+{
+	struct bf_tftp_mc m;
+	const char buf[] = "239.1.2.3,1758,1999";
+
+	cr_expect_eq(bf_tftp_parse_mc(buf, 16, &m), 0); /* "239.1.2.3,1758,1" */
+	cr_expect(m.master && m.port == 1758 && m.addr == 0xef010203);
+	cr_expect_eq(bf_tftp_parse_mc(buf, 15, &m), -1); /* "239.1.2.3,1758," */
+	cr_expect_eq(bf_tftp_parse_mc(NULL, 0, &m), -1);
+	cr_expect_eq(bf_tftp_parse_mc(buf, 0, &m), -1);
+}
+
+/* What the server builds parses back to the same group, port and role. */
+Test(tftp_mc, oack_round_trip)
+{
+	static const uint32_t addrs[] = {0, 0xe0000001, 0xeffe0201, 0xffffffff};
+	static const uint16_t ports[] = {0, 1, 1758, 65535};
+
+	for (size_t a = 0; a < 4; a++)
+		for (size_t p = 0; p < 4; p++)
+			for (int mc = 0; mc < 2; mc++) {
+				struct bf_tftp_oack o = {.multicast = true, .mc_addr = addrs[a],
+							 .mc_port = ports[p], .mc_master = mc};
+				uint8_t buf[64];
+				struct bf_tftp_mc m;
+				int n = bf_tftp_build_oack(buf, sizeof(buf), &o);
+
+				cr_assert_eq((size_t)n, bf_tftp_oack_len(&o));
+				/* "\0\6multicast\0VALUE\0" */
+				cr_assert_eq(memcmp(buf, "\0\6multicast", 12), 0);
+				const char *val = (const char *)buf + 12;
+				cr_assert_eq(buf[n - 1], 0);
+				cr_assert_eq(bf_tftp_parse_mc(val, (size_t)n - 13, &m), 0, "%s", val);
+				cr_expect_eq(m.has_addr, addrs[a] != 0);
+				cr_expect_eq(m.addr, addrs[a]);
+				cr_expect_eq(m.has_port, ports[p] != 0);
+				cr_expect_eq(m.port, ports[p]);
+				cr_expect_eq(m.master, mc);
+			}
 }
