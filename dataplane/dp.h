@@ -22,6 +22,7 @@
 #include "shared/bf_counters.h"
 #include "shared/bf_hist.h"
 #include "shared/bf_net.h"
+#include "shared/bf_rss.h"
 #include "shared/bf_tftp.h"
 
 #include "dp_mtftp.h"
@@ -248,6 +249,7 @@ struct dp_worker {
 	uint16_t ip_id;
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST * 4];
 	uint16_t n_tx[DP_MAX_PORTS];
+	uint8_t tx_ports;		/* bit p: n_tx[p] > 0 (an idle flush costs one test) */
 	struct bf_counters ctr;
 	struct dp_logring *log;
 	struct dp_evring *ev;
@@ -282,6 +284,7 @@ struct dp_ctx {
 	struct bf_counters exc_ctr;		/* the exception thread's own counters */
 	struct rte_mempool *pool;
 	bool port_zc[DP_MAX_PORTS];		/* the port sends chained mbufs (zero-copy DATA) */
+	struct bf_rss rss[DP_MAX_PORTS];	/* the NIC's RSS (reta_size 0: none): TFTP TIDs */
 	struct dp_worker *workers[DP_MAX_WORKERS];
 	struct dp_snap *snap;		/* RCU-protected: rcu_dereference / rcu_xchg_pointer */
 	struct dp_canary *canary;	/* RCU-protected; NULL: everyone on snap */

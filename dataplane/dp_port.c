@@ -18,6 +18,34 @@
 #define DP_TX_DESC 1024
 #define DP_POOL_CACHE 256
 
+/*
+ * Read back the RSS key and redirection table the port uses, so a worker can
+ * pick TFTP transfer ports whose ACKs the NIC delivers to its own queue. Any
+ * failure leaves RSS unknown: frames then reach the owner by software steering.
+ */
+static void
+rss_learn(struct dp_ctx *ctx, uint16_t pid, const struct rte_eth_dev_info *info)
+{
+	struct bf_rss *r = &ctx->rss[pid];
+	struct rte_eth_rss_conf rc = {.rss_key = r->key, .rss_key_len = BF_RSS_KEY_MAX};
+	struct rte_eth_rss_reta_entry64 reta[BF_RSS_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];
+
+	memset(r, 0, sizeof(*r));
+	if (!info->reta_size || info->reta_size > BF_RSS_RETA_MAX ||
+	    rte_eth_dev_rss_hash_conf_get(pid, &rc) != 0 || rc.rss_key_len < 16)
+		return;
+	memset(reta, 0, sizeof(reta));
+	for (unsigned i = 0; i < info->reta_size / RTE_ETH_RETA_GROUP_SIZE; i++)
+		reta[i].mask = UINT64_MAX;
+	if (rte_eth_dev_rss_reta_query(pid, reta, info->reta_size) != 0)
+		return;
+	for (unsigned i = 0; i < info->reta_size; i++)
+		r->reta[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE];
+	r->key_len = rc.rss_key_len;
+	r->l4 = (rc.rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_UDP) != 0;
+	r->reta_size = info->reta_size;
+}
+
 /* Configure, set up nq rx/tx queue pairs and start one port. */
 static int
 port_start(struct dp_ctx *ctx, uint16_t pid, unsigned nq, char *err, size_t errlen)
@@ -75,6 +103,8 @@ port_start(struct dp_ctx *ctx, uint16_t pid, unsigned nq, char *err, size_t errl
 		snprintf(err, errlen, "port %u: start (%s)", pid, rte_strerror(-rc));
 		return -1;
 	}
+	if (conf.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS)
+		rss_learn(ctx, pid, &info);
 	/* Our MAC may be overridden in the config, and we filter in software. */
 	rte_eth_promiscuous_enable(pid);
 	rte_eth_macaddr_get(pid, &mac);

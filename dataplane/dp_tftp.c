@@ -612,18 +612,38 @@ dp_tftp_port_busy(const struct dp_worker *w, uint16_t port)
 	return w->tftp && w->tftp->by_tid[port];
 }
 
+/*
+ * A free transfer port for a new session: tid % n_workers == this worker (any
+ * worker can tell the owner), and, when the port's RSS is known, one whose
+ * ACKs (client -> us:tid) the NIC hashes to this worker's queue, so they never
+ * need software steering. About n_workers tries each way.
+ */
 static int
-pick_tid(struct dp_ctx *ctx, struct dp_worker *w)
+pick_tid(struct dp_ctx *ctx, struct dp_worker *w, uint16_t port_id, const struct peer *a)
 {
-	for (int tries = 0; tries < 32; tries++) {
-		uint32_t span = (65536u - TID_MIN) / ctx->n_workers;
-		uint32_t k = (uint32_t)(dp_rand(w) % span);
-		uint32_t tid = TID_MIN + k * ctx->n_workers;
-		tid += (w->id + ctx->n_workers - tid % ctx->n_workers) % ctx->n_workers;
-		if (tid <= 65535 && !w->tftp->by_tid[tid] && !dp_mtftp_port_busy(w, (uint16_t)tid))
+	const struct bf_rss *r = &ctx->rss[port_id];
+	uint32_t n = ctx->n_workers, span = (65536u - TID_MIN) / n;
+	int fallback = -1;
+
+	for (unsigned tries = 0; tries < 64 * n; tries++) {
+		uint32_t tid = TID_MIN + (uint32_t)(dp_rand(w) % span) * n;
+		tid += (w->id + n - tid % n) % n;
+		if (tid > 65535 || w->tftp->by_tid[tid] || dp_mtftp_port_busy(w, (uint16_t)tid))
+			continue;
+		if (n == 1 || !r->reta_size)
 			return (int)tid;
+		uint16_t q = a->v6 ? bf_rss_queue6(r, a->a6.dst, a->a6.src, a->a6.dport,
+						   (uint16_t)tid)
+				   : bf_rss_queue4(r, a->a4.dst_ip, a->a4.src_ip, a->a4.dport,
+						   (uint16_t)tid);
+		if (q == w->queue)
+			return (int)tid;
+		if (fallback < 0)
+			fallback = (int)tid;
 	}
-	return -1;
+	if (fallback >= 0)
+		BF_CNT(&w->ctr, tftp_tid_rss_miss);
+	return fallback;
 }
 
 static void
@@ -691,7 +711,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "too many transfers from this host");
 		return;
 	}
-	int tid = pick_tid(ctx, w);
+	int tid = pick_tid(ctx, w, port_id, a);
 	uint32_t idx = tid < 0 ? NONE : sess_alloc(w);
 	if (idx == NONE) {
 		BF_CNT(&w->ctr, tftp_session_full);

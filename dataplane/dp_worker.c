@@ -162,21 +162,26 @@ void
 dp_tx_flush(struct dp_worker *w, struct dp_ctx *ctx)
 {
 	(void)ctx;
-	for (uint16_t port = 0; port < DP_MAX_PORTS; port++) {
+	while (w->tx_ports) {
+		uint16_t port = (uint16_t)__builtin_ctz(w->tx_ports);
 		uint16_t n = w->n_tx[port], sent = 0;
-		if (!n)
-			continue;
+		w->tx_ports &= (uint8_t)~(1u << port);
+		uint64_t bytes = 0;
+		/* counted before the burst: a sent mbuf is no longer ours to read */
+		for (uint16_t i = 0; i < n; i++)
+			bytes += w->tx[port][i]->pkt_len;
 		/* A few retries absorb a momentarily full ring; TFTP timers recover the rest. */
 		for (int tries = 0; tries < 4 && sent < n; tries++)
 			sent += rte_eth_tx_burst(port, w->queue, w->tx[port] + sent,
 						 (uint16_t)(n - sent));
-		for (uint16_t i = 0; i < sent; i++)
-			BF_CNT_ADD(&w->ctr, tx_bytes, w->tx[port][i]->pkt_len);
-		BF_CNT_ADD(&w->ctr, tx_frames, sent);
 		if (sent < n) {
+			for (uint16_t i = sent; i < n; i++)
+				bytes -= w->tx[port][i]->pkt_len;
 			BF_CNT_ADD(&w->ctr, drop_tx_full, n - sent);
 			rte_pktmbuf_free_bulk(w->tx[port] + sent, n - sent);
 		}
+		BF_CNT_ADD(&w->ctr, tx_bytes, bytes);
+		BF_CNT_ADD(&w->ctr, tx_frames, sent);
 		w->n_tx[port] = 0;
 	}
 }
@@ -193,6 +198,7 @@ dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m)
 	if (w->n_tx[port] == RTE_DIM(w->tx[port]))
 		dp_tx_flush(w, w->ctx);
 	w->tx[port][w->n_tx[port]++] = m;
+	w->tx_ports |= (uint8_t)(1u << port);
 }
 
 static bool
@@ -393,7 +399,8 @@ dp_worker_poll(struct dp_worker *w)
 	/* timers, then tx */
 	dp_tftp_timers(ctx, w, rte_rdtsc());
 	dp_mtftp_timers(w, rte_rdtsc());
-	dp_tx_flush(w, ctx);
+	if (w->tx_ports)
+		dp_tx_flush(w, ctx);
 	rcu_quiescent_state(); /* snap is not used past this point */
 	return got;
 }

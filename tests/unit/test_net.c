@@ -15,6 +15,7 @@
 
 #include "bf_csum.h"
 #include "bf_net.h"
+#include "bf_rss.h"
 
 /* ---- independent helpers -------------------------------------------------------------------- */
 
@@ -287,6 +288,52 @@ Test(net_csum, bulk_matches_reference)
 			cr_assert_eq(got, want, "offset %zu length %zu: %04x, want %04x", off, n, got,
 				     want);
 		}
+}
+
+/* Microsoft's "Verifying the RSS Hash Calculation" vectors (addresses only, and with ports). */
+Test(net_rss, toeplitz_microsoft_vectors)
+{
+	static const uint8_t key[40] = {
+		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+		0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+		0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
+	static const struct {
+		uint8_t src[4], dst[4];
+		uint16_t sport, dport;
+		uint32_t ip, l4;
+	} v[] = {
+		{{66, 9, 149, 187}, {161, 142, 100, 80}, 2794, 1766, 0x323e8fc2, 0x51ccc178},
+		{{199, 92, 111, 2}, {65, 69, 140, 83}, 14230, 4739, 0xd718262a, 0xc626b0ea},
+		{{24, 19, 198, 95}, {12, 22, 207, 184}, 12898, 38024, 0xd2d0a5de, 0x5c2b394a},
+		{{38, 27, 205, 30}, {209, 142, 163, 6}, 48228, 2217, 0x82989176, 0xafc7327f},
+		{{153, 39, 163, 191}, {202, 188, 127, 2}, 44251, 1303, 0x5d1809c5, 0x10e828a2},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint8_t in[12];
+		memcpy(in, v[i].src, 4);
+		memcpy(in + 4, v[i].dst, 4);
+		put16(in + 8, v[i].sport);
+		put16(in + 10, v[i].dport);
+		cr_assert_eq(bf_toeplitz(key, sizeof(key), in, 8), v[i].ip, "vector %zu", i);
+		cr_assert_eq(bf_toeplitz(key, sizeof(key), in, 12), v[i].l4, "vector %zu", i);
+	}
+	/* IPv6: 3ffe:2501:200:1fff::7 port 2794 -> 3ffe:2501:200:3::1 port 1766 */
+	uint8_t src6[16] = {0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x1f, 0xff, [15] = 7};
+	uint8_t dst6[16] = {0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x00, 0x03, [15] = 1};
+	uint8_t in6[36];
+	memcpy(in6, src6, 16);
+	memcpy(in6 + 16, dst6, 16);
+	put16(in6 + 32, 2794);
+	put16(in6 + 34, 1766);
+	cr_assert_eq(bf_toeplitz(key, sizeof(key), in6, 32), 0x2cc18cd5);
+	cr_assert_eq(bf_toeplitz(key, sizeof(key), in6, 36), 0x40207d3d);
+	/* the queue helpers hash the same bytes */
+	struct bf_rss r = {.key_len = sizeof(key), .l4 = 1, .reta_size = 128};
+	memcpy(r.key, key, sizeof(key));
+	for (int i = 0; i < 128; i++)
+		r.reta[i] = (uint16_t)(i % 3);
+	cr_assert_eq(bf_rss_queue4(&r, 0x420995bb, 0xa18e6450, 2794, 1766), 0x51ccc178 % 128 % 3);
+	cr_assert_eq(bf_rss_queue6(&r, src6, dst6, 2794, 1766), 0x40207d3d % 128 % 3);
 }
 
 Test(net_classify, dhcp_discover)
