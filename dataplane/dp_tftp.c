@@ -103,6 +103,7 @@ struct sess {
 	uint8_t retries_left;
 	uint8_t max_retries;
 	uint8_t netascii;
+	uint8_t starved;	/* the pool ran dry mid-window: resume at the next tick */
 	uint16_t tid;
 	uint16_t port_id;
 	uint16_t blksize;
@@ -215,7 +216,8 @@ timer_arm(struct dp_tftp_table *t, uint32_t idx, uint64_t now)
 {
 	struct sess *s = &t->s[idx];
 	timer_del(t, idx);
-	s->deadline = now + s->rto;
+	/* out of mbufs: the rest of the window goes at the next tick, not after an RTO */
+	s->deadline = now + (s->starved ? t->tick_tsc : s->rto);
 	uint64_t tick = s->deadline / t->tick_tsc;
 	if (tick <= t->cur_tick)
 		tick = t->cur_tick + 1;
@@ -464,10 +466,10 @@ dp_tftp_data_tx(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr
 		       blk);
 }
 
-static void
+static int
 send_block(struct dp_worker *w, struct sess *s, uint64_t blk)
 {
-	data_tx(w, s->port_id, s->addr.v6, s->addr.v6 ? (const void *)&s->addr.a6 : &s->addr.a4,
+	return data_tx(w, s->port_id, s->addr.v6, s->addr.v6 ? (const void *)&s->addr.a6 : &s->addr.a4,
 		s->img, s->netascii, s->blksize, s->sums, blk);
 }
 
@@ -564,13 +566,21 @@ fill_window(struct dp_worker *w, struct sess *s, bool retransmit)
 			unsigned sent = send_full_blocks(w, s, b, n > DP_WIN_CHUNK ? DP_WIN_CHUNK
 										   : (unsigned)n);
 			if (!sent)
-				break; /* out of mbufs: the timer resends */
+				break;
 			b += sent;
+		} else if (send_block(w, s, b) == 0) {
+			b++;
 		} else {
-			send_block(w, s, b++);
+			break;
 		}
 	}
+	/* Out of mbufs (a storm of windows at once): keep what was not queued for
+	 * the next tick (sess.starved) instead of counting it sent and losing it. */
+	s->starved = b <= last;
+	last = b - 1;
 	s->sent = last;
+	if (last < first)
+		return;
 	if (retransmit) {
 		BF_CNT_ADD(&w->ctr, tftp_data_retx, last - first + 1);
 	} else {
@@ -954,6 +964,12 @@ dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now)
 			uint32_t next = s->next;
 			if (s->deadline > now) {
 				idx = next; /* a later turn of the wheel */
+				continue;
+			}
+			if (s->starved && s->state == S_DATA) { /* not a timeout: resume the window */
+				fill_window(w, s, false);
+				timer_arm(t, idx, now);
+				idx = next;
 				continue;
 			}
 			if (!s->retries_left) {

@@ -588,7 +588,8 @@ main(int argc, char **argv)
 	       ",\"drop_nombuf\":%" PRIu64 ",\"drop_tx_full\":%" PRIu64 ",\"tsc_hz\":%" PRIu64
 	       ",\"worker_cycles_per_data_pkt\":%.1f,\"worker_core_mpps\":%.2f,"
 	       "\"ctl_cycles_per_dhcp_exchange\":%.0f,\"dhcp_acks\":%" PRIu64
-	       ",\"steered\":%" PRIu64 ",\"tid_rss_miss\":%" PRIu64 ",\"worker_cpu_s\":%.3f,\"worker_cpu_ns_per_data_pkt\":%.1f,"
+	       ",\"steered\":%" PRIu64 ",\"tid_rss_miss\":%" PRIu64 ",\"fail_timeout\":%" PRIu64
+	       ",\"fail_error\":%" PRIu64 ",\"server_timeouts\":%" PRIu64 ",\"worker_cpu_s\":%.3f,\"worker_cpu_ns_per_data_pkt\":%.1f,"
 	       "\"worker_cpu_share\":%.3f}\n",
 	       o.workers, o.clients, o.image_kib, o.blksize, o.window, o.loss, s.booted, s.failed,
 	       elapsed, (double)s.booted / elapsed, (double)s.data_bytes * 8 / elapsed / 1e9,
@@ -598,7 +599,8 @@ main(int argc, char **argv)
 	       sum.v[BF_CTR_tftp_data_retx], sum.v[BF_CTR_tftp_csum_sw], sum.v[BF_CTR_drop_nombuf],
 	       sum.v[BF_CTR_drop_tx_full], hz, cyc_data,
 	       cyc_data > 0 ? (double)hz / cyc_data / 1e6 : 0, cyc_dhcp, acks, sum.v[BF_CTR_tftp_steer],
-	       sum.v[BF_CTR_tftp_tid_rss_miss], (double)cpu_ns / 1e9,
+	       sum.v[BF_CTR_tftp_tid_rss_miss], s.fail_timeout, s.fail_error,
+	       sum.v[BF_CTR_tftp_timeout_abort], (double)cpu_ns / 1e9,
 	       data ? (double)cpu_ns / (double)data : 0,
 	       (double)cpu_ns / 1e9 / elapsed / o.workers);
 	unlink(img);
