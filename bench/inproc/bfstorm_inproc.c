@@ -72,7 +72,8 @@ usage(FILE *f)
 		"  --ramp S          spread client starts over S seconds (default 0: all at once)\n"
 		"  --workers N       bootfarm workers, one lcore each (default 1)\n"
 		"  --max-seconds T   stop after T seconds (default 120)\n"
-		"  --timeout-ms T    client retransmission timeout (default 500)\n"
+		"  --timeout-ms T    client retransmission timeout (default 500); the\n"
+		"                    server's is twice that, at least 1000\n"
 		"  --series FILE     time series CSV (100 ms rows)\n"
 		"  --progress        progress bar on stderr\n"
 		"  --multicast       RFC 2090 multicast TFTP, static addresses, no DHCP\n"
@@ -140,14 +141,14 @@ make_conf(const struct opts *o, const char *image_path)
 		"  max_window: 64\n"
 		"  max_sessions: %u\n"
 		"  per_source: 4\n"
-		"  timeout_ms: 1000\n"
+		"  timeout_ms: %u\n"
 		"  retries: 10\n"
 		"control:\n"
 		"  metrics: off\n"
 		"images:\n"
 		"  - name: nbp.bin\n"
 		"    file: %s\n",
-		o->clients + 64, image_path);
+		o->clients + 64, o->timeout_ms * 2 > 1000 ? o->timeout_ms * 2 : 1000, image_path);
 	fclose(f);
 	if (ctl_conf_load_buf("inproc.yaml", y, n, &conf, err, sizeof(err)) != 0)
 		die("config: %s", err);
