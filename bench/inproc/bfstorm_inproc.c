@@ -282,6 +282,36 @@ gen_progress(const struct gen *g, uint64_t *pkts, uint64_t *bytes, uint64_t *boo
 	}
 }
 
+/*
+ * One send round: top the spare mbufs up, let the engine fill them, put each
+ * frame on the rx queue RSS would pick; unused mbufs stay for the next round.
+ */
+struct txstash {
+	struct rte_mbuf *m[GEN_BURST];
+	unsigned have;
+};
+
+static void
+gen_send(struct gen *g, struct txstash *t, struct rte_mempool *pool, unsigned nq, uint64_t now)
+{
+	uint8_t *bufs[GEN_BURST];
+	uint16_t lens[GEN_BURST];
+
+	if (t->have < GEN_BURST && rte_pktmbuf_alloc_bulk(pool, t->m + t->have, GEN_BURST - t->have) == 0)
+		t->have = GEN_BURST;
+	for (unsigned k = 0; k < t->have; k++)
+		bufs[k] = rte_pktmbuf_mtod(t->m[k], uint8_t *);
+	unsigned n = gen_tx(g, now, bufs, lens, t->have);
+	for (unsigned k = 0; k < n; k++) {
+		t->m[k]->data_len = t->m[k]->pkt_len = lens[k];
+		t->m[k]->port = 0; /* net_ring does not stamp the rx port */
+		if (rte_ring_enqueue(g_in[pick_queue(bufs[k], lens[k], nq)], t->m[k]) != 0)
+			rte_pktmbuf_free(t->m[k]); /* a full rx ring: the NIC would drop it */
+	}
+	memmove(t->m, t->m + n, (t->have - n) * sizeof(t->m[0]));
+	t->have -= n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -446,10 +476,8 @@ main(int argc, char **argv)
 	uint64_t prev_pkts = 0, prev_bytes = 0;
 	double peak_pps = 0, peak_gbps = 0;
 	unsigned rows = 0;
-	struct rte_mbuf *tx[GEN_BURST], *rx[GEN_BURST];
-	uint8_t *bufs[GEN_BURST];
-	uint16_t lens[GEN_BURST];
-	unsigned have = 0;
+	struct rte_mbuf *rx[GEN_BURST];
+	struct txstash ts = {.have = 0};
 
 	while (!gen_done(&g)) {
 		uint64_t tsc = rte_rdtsc();
@@ -466,24 +494,7 @@ main(int argc, char **argv)
 			if (back < n)
 				rte_pktmbuf_free_bulk(rx + back, n - back);
 		}
-		if (have < GEN_BURST) {
-			if (rte_pktmbuf_alloc_bulk(gpool, tx + have, GEN_BURST - have) == 0)
-				have = GEN_BURST;
-		}
-		for (unsigned k = 0; k < have; k++)
-			bufs[k] = rte_pktmbuf_mtod(tx[k], uint8_t *);
-		unsigned n = gen_tx(&g, now, bufs, lens, have);
-		for (unsigned k = 0; k < n; k++) {
-			tx[k]->data_len = tx[k]->pkt_len = lens[k];
-			tx[k]->port = 0; /* net_ring does not stamp the rx port */
-			unsigned q = pick_queue(bufs[k], lens[k], o.workers);
-			if (rte_ring_enqueue(g_in[q], tx[k]) != 0)
-				rte_pktmbuf_free(tx[k]); /* a full rx ring: the NIC would drop it */
-		}
-		if (n) { /* keep the unused mbufs for the next round */
-			memmove(tx, tx + n, (have - n) * sizeof(tx[0]));
-			have -= n;
-		}
+		gen_send(&g, &ts, gpool, o.workers, now);
 		if (tsc >= next_row) {
 			uint64_t pkts, bytes, booted, failed;
 			gen_progress(&g, &pkts, &bytes, &booted, &failed);
@@ -511,22 +522,10 @@ main(int argc, char **argv)
 	/* The last clients' final ACKs: sent after every client is done, then a
 	 * moment for the workers to end those transfers (tftp_done). */
 	for (uint64_t until = rte_rdtsc() + hz / 20; rte_rdtsc() < until;) {
-		uint64_t now = (uint64_t)((double)(rte_rdtsc() - t0) * ns_per_tsc);
-		if (have < GEN_BURST && rte_pktmbuf_alloc_bulk(gpool, tx + have, GEN_BURST - have) == 0)
-			have = GEN_BURST;
-		for (unsigned k = 0; k < have; k++)
-			bufs[k] = rte_pktmbuf_mtod(tx[k], uint8_t *);
-		unsigned n = gen_tx(&g, now, bufs, lens, have);
-		for (unsigned k = 0; k < n; k++) {
-			tx[k]->data_len = tx[k]->pkt_len = lens[k];
-			tx[k]->port = 0;
-			if (rte_ring_enqueue(g_in[pick_queue(bufs[k], lens[k], o.workers)], tx[k]) != 0)
-				rte_pktmbuf_free(tx[k]);
-		}
-		memmove(tx, tx + n, (have - n) * sizeof(tx[0]));
-		have -= n;
+		gen_send(&g, &ts, gpool, o.workers,
+			 (uint64_t)((double)(rte_rdtsc() - t0) * ns_per_tsc));
 		for (unsigned q = 0; q < o.workers; q++) { /* and what the workers still send */
-			n = rte_ring_dequeue_burst(g_out[q], (void **)rx, GEN_BURST, NULL);
+			unsigned n = rte_ring_dequeue_burst(g_out[q], (void **)rx, GEN_BURST, NULL);
 			if (n)
 				rte_pktmbuf_free_bulk(rx, n);
 		}
@@ -535,7 +534,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "\n");
 	if (series)
 		fclose(series);
-	rte_pktmbuf_free_bulk(tx, have);
+	rte_pktmbuf_free_bulk(ts.m, ts.have);
 
 	uint64_t cpu_ns = workers_cpu_ns() - cpu0;
 	__atomic_store_n(&g_dp.quit, 1, __ATOMIC_RELEASE);
