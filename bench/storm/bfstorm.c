@@ -9,7 +9,7 @@
  *        [--loss P] [--file F]... [--no-dhcp --ip-base A --server IP
  *        [--server-mac M]] [--timeout-ms T] [--retries R] [--max-seconds T]
  *        [--series FILE.csv] [--series-ms MS] [--progress] [--json]
- *        [--mac-base M] [--seed S] [--no-tsize] [--dhcp-only]
+ *        [--mac-base M] [--seed S] [--no-tsize] [--dhcp-only] [--dally-ms MS]
  *
  * Progress on stderr (a bar when stderr is a terminal, a line every 2 s with
  * --progress otherwise); a time series (t, DATA packets/s, Gbit/s, booted,
@@ -78,7 +78,9 @@ usage(FILE *f)
 		"  --json             summary as one JSON line\n"
 		"  --seed S           PRNG seed (loss, xids)\n"
 		"  --no-tsize         do not ask for tsize\n"
-		"  --dhcp-only        a client is done at its DHCP ACK (no TFTP)\n");
+		"  --dhcp-only        a client is done at its DHCP ACK (no TFTP)\n"
+		"  --dally-ms MS      after the last client, re-ACK resent last blocks until the\n"
+		"                     link is quiet for MS (default 3000; 0: stop at once)\n");
 }
 
 static int
@@ -167,6 +169,7 @@ main(int argc, char **argv)
 		{"seed", required_argument, NULL, 'e'},
 		{"no-tsize", no_argument, NULL, 'z'},
 		{"dhcp-only", no_argument, NULL, 'd'},
+		{"dally-ms", required_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -176,7 +179,7 @@ main(int argc, char **argv)
 	};
 	const char *ifname = NULL, *series_path = NULL;
 	double max_s = 300;
-	unsigned series_ms = 100;
+	unsigned series_ms = 100, dally_ms = 3000;
 	bool json = false, force_progress = false;
 	struct storm *s;
 	struct storm_stats st;
@@ -189,7 +192,7 @@ main(int argc, char **argv)
 	uint16_t tlen[BATCH];
 	unsigned tx_n = 0, tx_off = 0;
 	uint64_t t0, t, deadline, next_series, t_end = 0, tx_errors = 0, last_sb = 0, last_sp = 0;
-	uint64_t rx_trunc = 0, sock_drops = 0;
+	uint64_t rx_trunc = 0, sock_drops = 0, last_rx = 0;
 	double gen_cpu = 0;
 	uint64_t last_series_t;
 	struct progress prog = {0};
@@ -248,6 +251,7 @@ main(int argc, char **argv)
 		case 'e': cfg.seed = strtoull(optarg, NULL, 0); break;
 		case 'z': cfg.no_tsize = true; break;
 		case 'd': cfg.dhcp_only = true; break;
+		case 'Y': dally_ms = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -334,7 +338,7 @@ main(int argc, char **argv)
 			if (nr <= 0)
 				break;
 			busy = 1;
-			t = now_ns();
+			t = last_rx = now_ns();
 			for (k = 0; k < nr; k++) {
 				uint32_t wl = rmsg[k].msg_len, l = wl;
 				if (l > STORM_FRAME_MAX) {
@@ -348,12 +352,20 @@ main(int argc, char **argv)
 		}
 		t = now_ns();
 		if (storm_done(s) && tx_off == tx_n) {
-			/* the final ACKs (and dallying) are queued: flush them, then stop */
+			/* Every client is done, but a server whose last block's ACK was lost sends that
+			 * block again after its timeout: dally (RFC 1350 6) and re-ACK it until the
+			 * link has been quiet for dally_ms, so servers count every transfer as done.
+			 * The figures end at t_end, before the dallying. */
 			tx_n = storm_tx(s, t, tptr, tlen, BATCH);
 			tx_off = 0;
 			if (!tx_n) {
-				t_end = t;
-				break;
+				if (!t_end) {
+					t_end = t;
+					if (last_rx < t)
+						last_rx = t;
+				}
+				if (t - last_rx >= dally_ms * 1000000ull || t - t_end >= 4 * dally_ms * 1000000ull)
+					break;
 			}
 		}
 		if (tx_off == tx_n) {
@@ -376,14 +388,14 @@ main(int argc, char **argv)
 				tx_off++; /* drop it: the client retransmits */
 			}
 		}
-		if (t >= deadline) {
+		if (t >= deadline && !t_end) {
 			timed_out = !storm_done(s);
 			t_end = t;
 			break;
 		}
 		storm_stats(s, &st);
 		show_progress(&prog, &st, cfg.clients, t, t0, false);
-		if (series && t >= next_series) {
+		if (series && !t_end && t >= next_series) {
 			/* the actual interval: a late row must not count a longer one as series_ms */
 			double dt = (double)(t - last_series_t) / 1e9;
 			last_series_t = t;
