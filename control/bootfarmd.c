@@ -220,7 +220,7 @@ main(int argc, char **argv)
 		CTL_LOG(NOTICE, "exception path: port %u <-> kernel interface %s", ci->port,
 			ci->kernel);
 	}
-	uint32_t max_sessions = conf->tftp.max_sessions ? conf->tftp.max_sessions : 4096;
+	uint32_t max_sessions = conf->tftp.max_sessions ? conf->tftp.max_sessions : CTL_TFTP_SESSIONS;
 	unsigned lcore, id = 0;
 	RTE_LCORE_FOREACH(lcore) {
 		if (id == n_workers)

@@ -2281,7 +2281,7 @@ conv_tftp(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 	if (num(ld, "tftp.retries", t->retries, 5, 1, 50, &v))
 		return -1;
 	ct->retries = (uint8_t)v;
-	if (num(ld, "tftp.max_sessions", t->max_sessions, 4096, 1, 1048576, &v))
+	if (num(ld, "tftp.max_sessions", t->max_sessions, CTL_TFTP_SESSIONS, 1, 1048576, &v))
 		return -1;
 	ct->max_sessions = (uint32_t)v;
 	if (num(ld, "tftp.per_source", t->per_source, 11, 1, FIT(ct->per_source, 65535), &v))

@@ -17,6 +17,8 @@
 #define CTL_MAX_HOSTNAME 64
 #define CTL_MAX_GROUP 32
 #define CTL_MAX_DOMAIN 128
+/* TFTP transfers per worker: a storm of 10,000 machines fits in one (~400 B each) */
+#define CTL_TFTP_SESSIONS 16384
 #define CTL_MAX_ADDRS 8		/* routers, DNS, NTP servers per subnet */
 #define CTL_MAX_ARCH 16
 

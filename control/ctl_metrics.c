@@ -113,6 +113,8 @@ static const struct place {
     [BF_CTR_tftp_done] = {F_TFTP_ENDED, "completed"},
     [BF_CTR_tftp_timeout_abort] = {F_TFTP_ENDED, "timed_out"},
     [BF_CTR_tftp_error_rx] = {F_TFTP_ENDED, "aborted_by_client"},
+    [BF_CTR_tftp_superseded] = {F_TFTP_ENDED, "superseded"},
+    [BF_CTR_tftp_rrq_dup] = {F_NONE, "tftp_duplicate_requests"},
     [BF_CTR_tftp_steer] = {F_NONE, "tftp_steered_packets"},
     [BF_CTR_http_2xx] = {F_HTTP_STATUS, "2xx"},
     [BF_CTR_http_304] = {F_HTTP_STATUS, "304"},

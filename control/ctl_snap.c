@@ -147,7 +147,7 @@ ctl_snap_compile(struct ctl *c, struct ctl_conf *conf, const struct dp_snap *pre
 	s->tftp.max_window = conf->tftp.max_window ? conf->tftp.max_window : 64;
 	s->tftp.timeout_ms = conf->tftp.timeout_ms ? conf->tftp.timeout_ms : 1000;
 	s->tftp.retries = conf->tftp.retries ? conf->tftp.retries : 5;
-	s->tftp.max_sessions = conf->tftp.max_sessions ? conf->tftp.max_sessions : 4096;
+	s->tftp.max_sessions = conf->tftp.max_sessions ? conf->tftp.max_sessions : CTL_TFTP_SESSIONS;
 	s->tftp.per_source = conf->tftp.per_source ? conf->tftp.per_source : 11;
 	/* multicast TFTP: PXE MTFTP groups from mtftp.ip up, RFC 2090 from a range */
 	s->mtftp.pxe = conf->mtftp.enabled;

@@ -125,11 +125,13 @@ struct sess {
 	uint64_t acked;		/* highest block acknowledged (absolute) */
 	uint64_t sent;		/* highest block sent (absolute) */
 	struct bf_tftp_oack oack;
+	uint32_t src_next, src_prev; /* the other transfers of this client address */
 };
 
 struct src_count {
 	uint8_t key[16];
-	uint32_t n; /* 0: empty slot */
+	uint32_t n;	/* 0: empty slot */
+	uint32_t head;	/* its first transfer (sess.src_next links the rest) */
 };
 
 struct dp_tftp_table {
@@ -192,6 +194,51 @@ src_dec(struct dp_tftp_table *t, const uint8_t key[16])
 		t->src[j].n = 0;
 		i = j;
 	}
+}
+
+/* A new transfer joins its client's list and count. */
+static void
+src_link(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+	struct src_count *e = src_find(t, s->addr.key, true);
+	if (!e->n)
+		e->head = NONE;
+	s->src_prev = NONE;
+	s->src_next = e->head;
+	if (e->head != NONE)
+		t->s[e->head].src_prev = idx;
+	e->head = idx;
+	e->n++;
+}
+
+static void
+src_unlink(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+	if (s->src_next != NONE)
+		t->s[s->src_next].src_prev = s->src_prev;
+	if (s->src_prev != NONE) {
+		t->s[s->src_prev].src_next = s->src_next;
+	} else {
+		struct src_count *e = src_find(t, s->addr.key, false);
+		if (e)
+			e->head = s->src_next;
+	}
+	src_dec(t, s->addr.key);
+}
+
+/* The transfer that client port `a` already has, or NONE. */
+static uint32_t
+src_sess_of(struct dp_tftp_table *t, const struct src_count *e, const struct peer *a,
+	    uint16_t port_id)
+{
+	if (!e)
+		return NONE;
+	for (uint32_t i = e->head; i != NONE; i = t->s[i].src_next)
+		if (peer_dport(&t->s[i].addr) == peer_dport(a) && t->s[i].port_id == port_id)
+			return i;
+	return NONE;
 }
 
 /* ---- timer wheel ---- */
@@ -288,7 +335,7 @@ sess_end(struct dp_worker *w, uint32_t idx)
 
 	timer_del(t, idx);
 	t->by_tid[s->tid] = 0;
-	src_dec(t, s->addr.key);
+	src_unlink(t, idx);
 	dp_image_put(s->img);
 	memset(s, 0, sizeof(*s));
 	s->slot = s->prev = NONE;
@@ -656,6 +703,30 @@ pick_tid(struct dp_ctx *ctx, struct dp_worker *w, uint16_t port_id, const struct
 	return fallback;
 }
 
+static void finish(struct dp_worker *w, uint32_t idx);
+
+/* A client asked for another file from the port of an unfinished transfer: it
+ * has moved on. With every block sent it has the last one (only that makes a
+ * client move on), so the transfer is done and only the final ACK was lost;
+ * otherwise the client gave it up. */
+static void
+supersede(struct dp_worker *w, uint32_t idx)
+{
+	struct sess *s = &w->tftp->s[idx];
+	char who[64];
+
+	if (s->state == S_DATA && s->sent >= s->nblocks && s->acked + s->window >= s->nblocks) {
+		finish(w, idx);
+		return;
+	}
+	BF_CNT(&w->ctr, tftp_superseded);
+	dp_log(w, "tftp: %s to %s given up by the client at block %llu/%llu (new request)",
+	       s->img->name, peer_str(&s->addr, who, sizeof(who)), (unsigned long long)s->acked,
+	       (unsigned long long)s->nblocks);
+	sess_event(w, s, DP_EV_TFTP_ABORT, 0);
+	sess_end(w, idx);
+}
+
 static void
 handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 	       const struct udp_in *in, uint16_t port_id)
@@ -716,6 +787,30 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		return;
 	}
 	struct src_count *sc = src_find(t, a->key, false);
+	uint32_t old = src_sess_of(t, sc, a, port_id);
+	if (old != NONE) {
+		/* This client port has a transfer already. The same request again (our
+		 * OACK or first block was lost, or the RRQ came twice) is answered by that
+		 * transfer: a second one would hold a session and a port, retransmitting
+		 * to a client that ignores it, until it timed out. */
+		struct sess *o = &t->s[old];
+		if (o->img == img && o->netascii == ascii) {
+			BF_CNT(&w->ctr, tftp_rrq_dup);
+			if (o->acked)
+				return; /* a late copy: the transfer is under way */
+			if (o->state == S_OACK) {
+				send_oack(w, o);
+			} else {
+				o->sent = 0;
+				fill_window(w, o, true);
+			}
+			timer_arm(t, old, rte_rdtsc());
+			return;
+		}
+		/* Another file from the same port: the client is done with the old one. */
+		supersede(w, old);
+		sc = src_find(t, a->key, false);
+	}
 	if (sc && sc->n >= snap->tftp.per_source) {
 		BF_CNT(&w->ctr, tftp_source_limit);
 		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "too many transfers from this host");
@@ -724,14 +819,14 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	int tid = pick_tid(ctx, w, port_id, a);
 	uint32_t idx = tid < 0 ? NONE : sess_alloc(w);
 	if (idx == NONE) {
+		/* No ERROR: a PXE ROM gives the boot up on one, while a request left
+		 * unanswered is sent again, and by then a storm's first transfers end. */
 		BF_CNT(&w->ctr, tftp_session_full);
-		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "server busy");
 		return;
 	}
 	struct sess *s = &t->s[idx];
 	uint64_t now = rte_rdtsc();
 
-	src_find(t, a->key, true)->n++;
 	dp_image_get(img);
 	s->img = img;
 	s->cslot = snap->slot;
@@ -745,6 +840,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->addr = *a;
 	peer_set_sport(&s->addr, (uint16_t)tid);
 	s->start = now;
+	src_link(t, idx);
 
 	/* IPv6's header is 20 bytes longer: so is every limit on the block */
 	uint16_t cap = a->v6 ? (uint16_t)(ifc->max_blksize - 20) : ifc->max_blksize;

@@ -589,7 +589,8 @@ main(int argc, char **argv)
 	       ",\"worker_cycles_per_data_pkt\":%.1f,\"worker_core_mpps\":%.2f,"
 	       "\"ctl_cycles_per_dhcp_exchange\":%.0f,\"dhcp_acks\":%" PRIu64
 	       ",\"steered\":%" PRIu64 ",\"tid_rss_miss\":%" PRIu64 ",\"fail_timeout\":%" PRIu64
-	       ",\"fail_error\":%" PRIu64 ",\"server_timeouts\":%" PRIu64 ",\"worker_cpu_s\":%.3f,\"worker_cpu_ns_per_data_pkt\":%.1f,"
+	       ",\"fail_error\":%" PRIu64 ",\"tftp_errors\":%" PRIu64 ",\"dhcp_naks\":%" PRIu64
+	       ",\"size_mismatch\":%" PRIu64 ",\"server_timeouts\":%" PRIu64 ",\"worker_cpu_s\":%.3f,\"worker_cpu_ns_per_data_pkt\":%.1f,"
 	       "\"worker_cpu_share\":%.3f}\n",
 	       o.workers, o.clients, o.image_kib, o.blksize, o.window, o.loss, s.booted, s.failed,
 	       elapsed, (double)s.booted / elapsed, (double)s.data_bytes * 8 / elapsed / 1e9,
@@ -600,6 +601,7 @@ main(int argc, char **argv)
 	       sum.v[BF_CTR_drop_tx_full], hz, cyc_data,
 	       cyc_data > 0 ? (double)hz / cyc_data / 1e6 : 0, cyc_dhcp, acks, sum.v[BF_CTR_tftp_steer],
 	       sum.v[BF_CTR_tftp_tid_rss_miss], s.fail_timeout, s.fail_error,
+	       s.tftp_errors, s.dhcp_naks, s.size_mismatch,
 	       sum.v[BF_CTR_tftp_timeout_abort], (double)cpu_ns / 1e9,
 	       data ? (double)cpu_ns / (double)data : 0,
 	       (double)cpu_ns / 1e9 / elapsed / o.workers);

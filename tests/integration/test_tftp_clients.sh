@@ -133,4 +133,44 @@ if [[ $SERVER == bootfarmd ]]; then
 	bf_check "counter tftp_wrq_refused >= 2" test "$(bf_counter tftp_wrq_refused)" -ge 2
 fi
 
+# ---- clients that repeat themselves (bootfarmd) ----------------------------
+# probe DESC ARGS...: tests/lib/tftprepeat.py in the client namespace; each of
+# its lines is a check.
+probe() {
+	local desc=$1 rc=0 line
+	shift
+	timeout 120 ip netns exec "$BF_NS_C" python3 "$BF_SRCDIR/tests/lib/tftprepeat.py" "$@" \
+		>"$DL/repeat.out" 2>&1 || rc=$?
+	while IFS= read -r line; do
+		case $line in
+		ok:*) bf_pass "$desc: ${line#ok: }" ;;
+		FAIL:*) bf_fail "$desc: ${line#FAIL: }" ;;
+		*) echo "  $line" ;;
+		esac
+	done <"$DL/repeat.out"
+	bf_check_eq "$desc: prober exit status" 0 "$rc"
+}
+if [[ $SERVER == bootfarmd ]]; then
+	dup0=$(bf_counter tftp_rrq_dup) sup0=$(bf_counter tftp_superseded)
+	# An RRQ sent twice (its OACK was slow or lost) is one transfer, not two
+	# that each hold a session and a port until the spare one times out.
+	probe "RRQ twice" dup "$S" small.bin "$BF_TFTPROOT/small.bin"
+	# A client that asks for another file from the same port has left the old one.
+	probe "RRQ for another file mid-transfer" supersede "$S" mid.bin small.bin "$BF_TFTPROOT/small.bin"
+	bf_stats_settle || true
+	bf_check "counter tftp_rrq_dup counts both repeats ($dup0 -> $(bf_counter tftp_rrq_dup))" \
+		test "$(bf_counter tftp_rrq_dup)" -ge $((dup0 + 2))
+	bf_check_eq "counter tftp_superseded" $((sup0 + 1)) "$(bf_counter tftp_superseded)"
+	bf_check "no transfer timed out (the repeats left no orphan)" test "$(bf_counter tftp_timeout_abort)" -eq 0
+	# A full session table drops requests unanswered: an ERROR would end a PXE
+	# ROM's boot, while silence makes it ask again, when a session may be free.
+	bf_server_stop
+	BF_CONFIG_EXTRA=$'tftp:\n  max_sessions: 2'
+	bf_server_start
+	probe "session table full (2 per worker)" full "$S" mid.bin 6
+	bf_stats_settle || true
+	bf_check "counter tftp_session_full ($(bf_counter tftp_session_full))" \
+		test "$(bf_counter tftp_session_full)" -ge 2
+fi
+
 bf_finish

@@ -116,7 +116,7 @@ Test(conf, demo_loads)
 	cr_expect_eq(c->tftp.max_window, 64);
 	cr_expect_eq(c->tftp.timeout_ms, 1000);
 	cr_expect_eq(c->tftp.retries, 5);
-	cr_expect_eq(c->tftp.max_sessions, 4096);
+	cr_expect_eq(c->tftp.max_sessions, 16384);
 	cr_expect_eq(c->tftp.per_source, 11);
 
 	cr_assert_eq(c->n_images, 2);
@@ -329,7 +329,7 @@ Test(conf, minimal_defaults)
 	cr_expect_eq(c->tftp.max_window, 64);
 	cr_expect_eq(c->tftp.timeout_ms, 1000);
 	cr_expect_eq(c->tftp.retries, 5);
-	cr_expect_eq(c->tftp.max_sessions, 4096);
+	cr_expect_eq(c->tftp.max_sessions, 16384);
 	cr_expect_eq(c->tftp.per_source, 11);
 	ctl_conf_free(c);
 }
