@@ -87,6 +87,11 @@ SEEDS = {
     "tftp_errors": [tftp(rrq(b"../etc/passwd")), tftp(rrq(b"nothere")),
                     tftp(b"\0\2small.bin\0octet\0"), tftp(ack(5), dport=5555)],
     "tftp_per_source": [tftp(rrq(b"small.bin"), sport=41000 + i) for i in range(6)],
+    # the same RRQ twice, ACK 0 and 1, a late copy, then another file from the same port
+    "tftp_repeat": [tftp(rrq(b"small.bin", (b"blksize", b"64"), (b"tsize", b"0")))] * 2
+    + [tftp(ack(0), dport=0xFFFF), tftp(ack(1), dport=0xFFFF),
+       tftp(rrq(b"small.bin", (b"blksize", b"64"), (b"tsize", b"0"))),
+       tftp(rrq(b"boot.ipxe")), tftp(ack(1), dport=0xFFFF)],
     "arp_icmp": [BCAST + CLI_MAC + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1)
                  + CLI_MAC + CLI_IP + bytes(6) + SRV_IP,
                  SRV_MAC + CLI_MAC + b"\x08\x00" + ipv4(CLI_IP, SRV_IP, 1, (lambda b: b[:2] + struct.pack("!H", csum(b)) + b[4:])(b"\x08\0\0\0\0\1\0\1pingdata"), ident=1)],
