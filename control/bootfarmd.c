@@ -174,6 +174,8 @@ main(int argc, char **argv)
 	ctl_logtype = rte_log_register_type_and_pick_level("bootfarm", RTE_LOG_INFO);
 	if (ctl_logtype < 0)
 		ctl_logtype = RTE_LOGTYPE_USER1;
+	/* --log-level=bootfarm:notice: no line per exchange or transfer (dnsmasq's quiet-dhcp) */
+	g_dp.log_info = rte_log_can_log((uint32_t)ctl_logtype, RTE_LOG_INFO);
 
 	struct ctl c;
 	memset(&c, 0, sizeof(c));

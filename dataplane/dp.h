@@ -291,6 +291,7 @@ struct dp_ctx {
 	struct dp_clients *clients;	/* client address -> slot, or NULL */
 	struct dp_rendered *rendered;	/* per-client files from templates, or NULL */
 	unsigned idle_us;		/* sleep when idle this long (0: pure polling) */
+	bool log_info;			/* the "bootfarm" log type's level admits INFO */
 	uint64_t tsc_hz;
 	volatile int quit;
 };
@@ -400,6 +401,12 @@ void dp_snap_free(struct dp_snap *s);
 
 /* Log a line from a worker (printf format); never blocks, never calls the kernel. */
 void dp_log(struct dp_worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line per transfer (start, end): at log levels below INFO not even formatted. */
+#define dp_log_info(w, ...) \
+	do { \
+		if ((w)->ctx->log_info) \
+			dp_log(w, __VA_ARGS__); \
+	} while (0)
 /* Control thread: hand each pending worker log line to fn. */
 void dp_log_drain(struct dp_worker *w, void (*fn)(const char *line, void *arg), void *arg);
 

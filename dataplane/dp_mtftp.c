@@ -568,7 +568,7 @@ dp_mtftp_rrq(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap
 	st->served++;
 	BF_CNT(&w->ctr, mtftp_clients);
 	stream_event(w, st, &c->a, DP_EV_TFTP_START, 0, 0);
-	dp_log(w, "mtftp: RRQ %s from %s (multicast, blksize %u): %s %s", canon,
+	dp_log_info(w, "mtftp: RRQ %s from %s (multicast, blksize %u): %s %s", canon,
 	       addr_str(a->dst_ip, a->dport, who, sizeof(who)), blksize,
 	       fresh ? "new stream to" : "joins stream to",
 	       addr_str(st->g.dst_ip, st->g.dport, g, sizeof(g)));
@@ -586,7 +586,7 @@ rfc_ack(struct dp_worker *w, struct mc_stream *st, uint16_t n)
 	if (n >= st->nblocks) { /* it has everything */
 		char who[32];
 		const struct mc_client *c = &w->mtftp->c[st->head];
-		dp_log(w, "mtftp: sent %s to %s (multicast)", st->name,
+		dp_log_info(w, "mtftp: sent %s to %s (multicast)", st->name,
 		       addr_str(c->a.dst_ip, c->a.dport, who, sizeof(who)));
 		BF_CNT(&w->ctr, mtftp_client_done);
 		stream_event(w, st, &c->a, DP_EV_TFTP_DONE, 0, st->nblocks);
@@ -626,7 +626,7 @@ pxe_ack(struct dp_worker *w, struct mc_stream *st, uint16_t n)
 	}
 	if (n == st->nblocks) {
 		char who[32];
-		dp_log(w, "mtftp: sent %s to %s (opener of the stream)", st->name,
+		dp_log_info(w, "mtftp: sent %s to %s (opener of the stream)", st->name,
 		       addr_str(st->opener.dst_ip, st->opener.dport, who, sizeof(who)));
 		stream_log_end(w, st, "done");
 		BF_CNT(&w->ctr, mtftp_stream_done);
@@ -722,7 +722,7 @@ pxe_rrq(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap, con
 	st->served = 1;
 	/* a client reopens after its listen delay (and MTFTP-DELAY), give or take retries */
 	st->linger = (2ull * (mp->listen_delay + mp->delay) + 2) * rte_get_tsc_hz();
-	dp_log(w, "mtftp: RRQ %s from %s: stream to %s, %llu blocks", canon,
+	dp_log_info(w, "mtftp: RRQ %s from %s: stream to %s, %llu blocks", canon,
 	       addr_str(a.dst_ip, a.dport, who, sizeof(who)),
 	       addr_str(group, mp->pxe_cport, g, sizeof(g)), (unsigned long long)st->nblocks);
 	stream_event(w, st, &st->opener, DP_EV_TFTP_START, 0, 0);

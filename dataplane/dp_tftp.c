@@ -883,7 +883,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	if (snap != active)
 		snprintf(slot, sizeof(slot), ", slot %c gen %llu", 'A' + s->cslot,
 			 (unsigned long long)s->generation);
-	dp_log(w, "tftp: RRQ %s from %s (%s, blksize %u, window %u%s)%s", canon,
+	dp_log_info(w, "tftp: RRQ %s from %s (%s, blksize %u, window %u%s)%s", canon,
 	       peer_str(a, who, sizeof(who)), ascii ? "netascii" : "octet", s->blksize,
 	       s->window, req.has_tsize ? ", tsize" : "", slot);
 	sess_event(w, s, DP_EV_TFTP_START, 0);
@@ -912,7 +912,7 @@ finish(struct dp_worker *w, uint32_t idx)
 	BF_CNT(&w->ctr, tftp_done);
 	bf_hist_add(&w->stage_tftp, (rte_rdtsc() - s->start) * 1000000 / rte_get_tsc_hz());
 	sess_event(w, s, DP_EV_TFTP_DONE, 0);
-	dp_log(w, "tftp: sent %s to %s (%llu bytes, %llu blocks, blksize %u, window %u, %llu ms)",
+	dp_log_info(w, "tftp: sent %s to %s (%llu bytes, %llu blocks, blksize %u, window %u, %llu ms)",
 	       s->img->name, peer_str(&s->addr, who, sizeof(who)),
 	       (unsigned long long)s->size, (unsigned long long)s->nblocks, s->blksize, s->window,
 	       (unsigned long long)ms);

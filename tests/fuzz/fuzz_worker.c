@@ -156,6 +156,7 @@ setup(void)
 	if (!g_w || dp_tftp_init(g_w, 16) != 0 || dp_mtftp_init(g_w) != 0)
 		die("worker");
 	g_ctx.workers[0] = g_w;
+	g_ctx.log_info = true; /* every log line formatted, as bootfarmd's default level does */
 	g_ctl.dp = &g_ctx;
 	g_ctl.leases = ctl_leases_new();
 	g_ctl.leases6 = ctl_leases6_new();

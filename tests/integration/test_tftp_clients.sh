@@ -164,13 +164,17 @@ if [[ $SERVER == bootfarmd ]]; then
 	bf_check "no transfer timed out (the repeats left no orphan)" test "$(bf_counter tftp_timeout_abort)" -eq 0
 	# A full session table drops requests unanswered: an ERROR would end a PXE
 	# ROM's boot, while silence makes it ask again, when a session may be free.
+	# (also at log level NOTICE: no line per transfer, as dnsmasq's quiet-tftp)
 	bf_server_stop
 	BF_CONFIG_EXTRA=$'tftp:\n  max_sessions: 2'
+	BF_EAL_EXTRA="$BF_EAL_EXTRA --log-level=bootfarm:notice"
 	bf_server_start
 	probe "session table full (2 per worker)" full "$S" mid.bin 6
 	bf_stats_settle || true
 	bf_check "counter tftp_session_full ($(bf_counter tftp_session_full))" \
 		test "$(bf_counter tftp_session_full)" -ge 2
+	bf_check_eq "log level notice: no 'tftp: RRQ' line for $(bf_counter tftp_rrq) requests" 0 \
+		"$(grep -c 'tftp: RRQ' "$BF_SERVER_LOG" || :)"
 fi
 
 bf_finish
