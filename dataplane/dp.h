@@ -31,6 +31,10 @@
 #define DP_MAX_PORTS 8
 #define DP_BURST 32
 #define DP_RING_SIZE 4096
+/* Worker -> lease manager: deep enough for 10,000 DISCOVERs at once. A PXE ROM
+ * whose DISCOVER is dropped waits 4 s to send it again; queued, it waits for
+ * the lease manager's few microseconds per message. Counted in the mbuf pool. */
+#define DP_CTL_RING 16384
 
 /*
  * Per-block checksums of an image for one TFTP block size: sum[b] is the folded
@@ -292,6 +296,7 @@ struct dp_ctx {
 	struct dp_rendered *rendered;	/* per-client files from templates, or NULL */
 	unsigned idle_us;		/* sleep when idle this long (0: pure polling) */
 	bool log_info;			/* the "bootfarm" log type's level admits INFO */
+	unsigned tx_held;		/* mbufs a port's tx queue may hold (0: 2 x its descriptors) */
 	uint64_t tsc_hz;
 	volatile int quit;
 };

@@ -132,10 +132,12 @@ dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen)
 			 "no DPDK port: bind a NIC, or add e.g. --vdev net_tap0,iface=bf0");
 		return -1;
 	}
-	/* rx rings + tx rings (two mbufs per zero-copy DATA packet) + in-flight TFTP
-	 * windows + caches, per worker and port. */
-	n_mbufs = ctx->n_ports * n_workers * (DP_RX_DESC + 2 * DP_TX_DESC + 4096) +
-		  n_workers * DP_POOL_CACHE + 4096;
+	/* rx rings + tx rings (two mbufs per zero-copy DATA packet; more when the
+	 * port holds more after tx, tx_held) + in-flight TFTP windows, per worker
+	 * and port; DHCP queued for the lease manager and caches, per worker. */
+	unsigned held = ctx->tx_held ? ctx->tx_held : 2 * DP_TX_DESC;
+	n_mbufs = ctx->n_ports * n_workers * (DP_RX_DESC + held + 4096) +
+		  n_workers * (DP_POOL_CACHE + DP_CTL_RING) + 4096;
 	for (pid = 0; pid < DP_MAX_PORTS; pid++)	/* exception taps and their rings */
 		if (ctx->kernel_port[pid])
 			n_mbufs += DP_RX_DESC + DP_TX_DESC + DP_RING_SIZE * (1 + n_workers);

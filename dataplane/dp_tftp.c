@@ -30,6 +30,7 @@
 
 #include "dp.h"
 #include "shared/bf_csum.h"
+#include "shared/bf_dhcp4.h"
 #include "shared/bf_nd.h"
 #include "shared/bf_wire.h"
 
@@ -685,7 +686,10 @@ pick_tid(struct dp_ctx *ctx, struct dp_worker *w, uint16_t port_id, const struct
 	for (unsigned tries = 0; tries < 64 * n; tries++) {
 		uint32_t tid = TID_MIN + (uint32_t)(dp_rand(w) % span) * n;
 		tid += (w->id + n - tid % n) % n;
-		if (tid > 65535 || w->tftp->by_tid[tid] || dp_mtftp_port_busy(w, (uint16_t)tid))
+		/* 4011 goes to the lease manager (PXE boot server discovery) before any
+		 * transfer is looked up: a transfer there would never see its ACKs */
+		if (tid > 65535 || tid == BF_DHCP4_PXE_PORT || w->tftp->by_tid[tid] ||
+		    dp_mtftp_port_busy(w, (uint16_t)tid))
 			continue;
 		if (n == 1 || !r->reta_size)
 			return (int)tid;

@@ -107,10 +107,10 @@ dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore)
 	w->log = rte_zmalloc("bf_log", sizeof(*w->log), RTE_CACHE_LINE_SIZE);
 	w->ev = rte_zmalloc("bf_ev", sizeof(*w->ev), RTE_CACHE_LINE_SIZE);
 	snprintf(name, sizeof(name), "bf_toctl%u", id);
-	w->to_ctl = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY,
+	w->to_ctl = rte_ring_create(name, DP_CTL_RING, SOCKET_ID_ANY,
 				    RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "bf_fromctl%u", id);
-	w->from_ctl = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY,
+	w->from_ctl = rte_ring_create(name, DP_CTL_RING, SOCKET_ID_ANY,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "bf_steer%u", id);
 	w->steer = rte_ring_create(name, DP_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);

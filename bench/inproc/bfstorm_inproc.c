@@ -405,6 +405,8 @@ main(int argc, char **argv)
 	if (rte_eth_from_rings("storm0", g_in, o.workers, g_out, o.workers, 0) < 0)
 		die("%s", "ring port");
 	char err[1024];
+	/* our "tx ring" and tx-completion ring hold up to RING_SIZE chains of two each */
+	g_dp.tx_held = 4 * RING_SIZE;
 	if (dp_ports_init(&g_dp, o.workers, err, sizeof(err)) != 0)
 		die("ports: %s", err);
 	for (unsigned i = 0; i < g_rss.reta_size; i++)
