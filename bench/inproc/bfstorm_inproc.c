@@ -50,7 +50,7 @@ struct opts {
 	double loss, ramp_s, max_s;
 	unsigned workers;
 	const char *series, *image;
-	bool progress, multicast;
+	bool progress, multicast, dhcp_only;
 	uint32_t timeout_ms;
 };
 
@@ -78,6 +78,7 @@ usage(FILE *f)
 		"  --progress        progress bar on stderr\n"
 		"  --multicast       RFC 2090 multicast TFTP, static addresses, no DHCP\n"
 		"                    (clients <= 1000; --ramp makes late joiners)\n"
+		"  --dhcp-only       a client is done at its DHCP ACK (the lease manager alone)\n"
 		"EAL default: --no-huge -m 2048 --no-pci --no-shconf -l 0-WORKERS\n"
 		"Prints one JSON line of results on stdout.\n");
 }
@@ -328,6 +329,7 @@ main(int argc, char **argv)
 		{"series", required_argument, NULL, 's'},
 		{"progress", no_argument, NULL, 'p'},
 		{"multicast", no_argument, NULL, 'M'},
+		{"dhcp-only", no_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -349,6 +351,7 @@ main(int argc, char **argv)
 		case 's': o.series = optarg; break;
 		case 'p': o.progress = true; break;
 		case 'M': o.multicast = true; break;
+		case 'D': o.dhcp_only = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -450,7 +453,7 @@ main(int argc, char **argv)
 	}
 
 	struct storm_cfg sc = {.clients = o.clients, .ramp_s = o.ramp_s, .blksize = o.blksize,
-			       .window = o.window, .loss = o.loss, .dhcp = true,
+			       .window = o.window, .loss = o.loss, .dhcp = true, .dhcp_only = o.dhcp_only,
 			       .mac_base = {0x02, 0x5b, 0x00, 0x00, 0x00, 0x00},
 			       .timeout_ms = o.timeout_ms, .retries = 20, .seed = 1};
 	struct mc_cfg mcc = {.clients = o.clients, .ramp_s = o.ramp_s, .blksize = o.blksize,

@@ -1356,6 +1356,8 @@ Test(net_text, mac_parse_and_str)
 	char buf[18];
 	cr_expect_str_eq(bf_mac_str(mac_client, buf), "52:54:00:12:34:56");
 	cr_expect_str_eq(bf_mac_str(mac_bcast, buf), "ff:ff:ff:ff:ff:ff");
+	static const uint8_t every_digit[6] = {0x0a, 0xbc, 0xde, 0xf7, 0x89, 0x01};
+	cr_expect_str_eq(bf_mac_str(every_digit, buf), "0a:bc:de:f7:89:01");
 }
 
 /* Every counter a classify verdict can name has a name and help text. */
