@@ -26,6 +26,14 @@
 #   --scale N: bootfarmd only, N clients, one round, af_packet rings of
 #   32768 frames (8192 drop ACKs of 10000 clients), results in
 #   boot_storm_scale.* (e.g. --scale 10000 --loss 0.01: every one must boot).
+#   --clients N: CLIENTS=N.
+#   --v6: IPv6 clients (bfstorm --v6): DHCPv6 Solicit/Advertise/Request/Reply
+#   with an IA_NA and client architecture 7, then TFTP over IPv6 from the
+#   leased address to the bootfile URL's tftp://[fd00:99::1]/nbp.bin
+#   (BLKSIZE 1448 unless given); servers bootfarmd (fd00:99::1/64 on the
+#   data path, a dhcp6: pool) and dnsmasq (the address on the veth,
+#   dhcp-range and option6:bootfile-url, enable-tftp over IPv6), results in
+#   boot_storm_v6.*; Kea is skipped (no kea-dhcp6 stack scripted here).
 #   Exit 1 if any client of any storm did not boot.
 # Output: bench/results/boot_storm.{md,csv,png} and boot_storm_series.csv
 # (BF_BENCH_OUT), the table on stdout. Before each storm it waits (QUIET_MAX,
@@ -41,9 +49,14 @@ CLIENTS=1000 IMAGE_KIB=1024 FOLLOW_KIB="" BLKSIZE=1468 WINDOW=8 LOSS=0 RAMP=0
 TIMEOUT_MS=1000 RETRIES=8 MAX_S=300 IDLE_US=20 RING=8192 ROUNDS=3
 SERVERS="bootfarmd bootfarmd-poll dnsmasq kea+tftpd-hpa"
 NAME=boot_storm
-SCALE=0
+SCALE=0 V6=0
 while (($#)); do
 	case $1 in
+	--v6) V6=1 ;;
+	--clients)
+		CLIENTS=$2
+		shift
+		;;
 	--scale)
 		SCALE=1 CLIENTS=$2 SERVERS=bootfarmd NAME=boot_storm_scale ROUNDS=1 RING=32768
 		shift
@@ -64,6 +77,20 @@ while (($#)); do
 	esac
 	shift
 done
+if ((V6)); then
+	NAME=${NAME/boot_storm/boot_storm_v6}
+	# 1500 - IPv6 (40) - UDP (8) - TFTP (4): blocks that never fragment
+	[[ " $BF_STORM_ARGS" == *" BLKSIZE="* ]] || BLKSIZE=1448
+	[[ " $BF_STORM_ARGS" == *" SERVERS="* ]] || SERVERS="bootfarmd dnsmasq"
+	if [[ " $SERVERS " == *" kea+tftpd-hpa "* ]]; then
+		if command -v kea-dhcp6 >/dev/null; then
+			echo "boot_storm.sh: --v6: Kea skipped (a kea-dhcp6 + tftpd-hpa stack over IPv6 is not scripted)" >&2
+		else
+			echo "boot_storm.sh: --v6: Kea skipped (kea-dhcp6 is not installed: package kea-dhcp6-server)" >&2
+		fi
+		SERVERS=$(echo " $SERVERS " | sed 's/ kea+tftpd-hpa / /' | xargs)
+	fi
+fi
 OUT=${BF_BENCH_OUT:-$BF_SRCDIR/bench/results}
 mkdir -p "$OUT"
 
@@ -90,11 +117,25 @@ BF_LCORES=0
 # The af_packet port's rings (its "NIC rings"): the default 512 frames drop a
 # burst of 1000 clients' ACKs or DISCOVERs before the worker sees them.
 BF_VDEV_EXTRA=${BF_VDEV_EXTRA:-,framecnt=$RING}
+# No log line per lease and per transfer, as dnsmasq runs here (quiet-dhcp, quiet-tftp).
+BF_EAL_EXTRA="${BF_EAL_EXTRA:-} --log-level=bootfarm:notice"
 BF_CONFIG_EXTRA="tftp:
   max_sessions: $((CLIENTS + 1024))
   max_window: 64
   timeout_ms: 1000
   retries: 8"
+# IPv6: the server's address, a DHCPv6 pool for every storm's clients, and the
+# efi rule (the clients' architecture 7) naming the NBP: tftp://[S6]/nbp.bin.
+S6=fd00:99::1
+if ((V6)); then
+	BF_SERVER_IP6=$S6/64
+	BF_BOOT_EFI=nbp.bin
+	BF_CONFIG_EXTRA="$BF_CONFIG_EXTRA
+dhcp6:
+  subnets:
+    - prefix: \"fd00:99::/64\"
+      pools: [ \"fd00:99::1:0-fd00:99::ff:ffff\" ]"
+fi
 
 bf_topo_veth
 # RPS=1: frames arriving at the client end are taken up by the kernel on CPU 1
@@ -155,7 +196,13 @@ cg_cleanup() {
 	rmdir "$CG" 2>/dev/null || :
 }
 trap 'rc=$?; cg_cleanup; (exit $rc); bf_cleanup' EXIT
-CPU_METHOD="a cpuacct cgroup holding the server's processes and all they fork"
+CPU_METHOD="a cpuacct cgroup holding the server's processes and all they fork, read by the generator at the storm's first and last moment"
+# server_cpu_s of a bfstorm JSON in ns; fails when it could not read the cgroup
+json_cpu_ns() {
+	python3 -c 'import json, sys
+v = json.load(open(sys.argv[1])).get("server_cpu_s", -1)
+sys.exit(1) if v < 0 else print(int(v * 1e9))' "$1"
+}
 [[ -n $CG ]] || CPU_METHOD="/proc: every thread's schedstat plus reaped children's utime+stime (in.tftpd's children are not reaped: low)"
 
 # Without the cgroup: CPU time of the process trees in ns: "OWN CHILDREN", own = time on a CPU of
@@ -231,6 +278,13 @@ start_peer() { # NAME: the kernel-socket servers on the S end of the veth
 	# 1024 entries by default): the previous server's clients must not fill it.
 	ip -n "$BF_NS_S" neigh flush all 2>/dev/null || :
 	ip -n "$BF_NS_S" addr add "$S/$BF_PREFIX" dev "$BF_IF_S"
+	if ((V6)); then # IPv6 on the kernel's end of the veth for this server only
+		ip netns exec "$BF_NS_S" sysctl -qw "net.ipv6.conf.$BF_IF_S.accept_dad=0" \
+			"net.ipv6.conf.$BF_IF_S.disable_ipv6=0"
+		ip -n "$BF_NS_S" -6 addr add "$S6/64" dev "$BF_IF_S" nodad
+		# the clients check IPv6 checksums: a veth with tx offload leaves them unfilled
+		ip netns exec "$BF_NS_S" ethtool -K "$BF_IF_S" tx off >/dev/null
+	fi
 	case $1 in
 	dnsmasq)
 		cat >"$BF_RUN/dnsmasq.conf" <<-EOF
@@ -252,12 +306,21 @@ start_peer() { # NAME: the kernel-socket servers on the S end of the veth
 		tftp-root=$BF_TFTPROOT
 		tftp-max=60000
 		EOF
+		if ((V6)); then # stateful DHCPv6 (no RA needed: the clients take IA_NA and the URL)
+			cat >>"$BF_RUN/dnsmasq.conf" <<-EOF
+			dhcp-range=fd00:99::1:0,fd00:99::ff:ffff,64,$BF_LEASE
+			dhcp-option=option6:bootfile-url,tftp://[$S6]/nbp.bin
+			EOF
+		fi
 		ip netns exec "$BF_NS_S" taskset -c 0 dnsmasq --conf-file="$BF_RUN/dnsmasq.conf" \
 			--keep-in-foreground >"$BF_RUN/dnsmasq.out" 2>&1 &
 		SERVER_PIDS=($!)
 		bf_track "$!"
 		cg_add "$!"
 		bf_wait_for 10 bf_dnsmasq_ready || bf_die "dnsmasq not listening"
+		if ((V6)); then
+			bf_wait_for 10 bf_udp_listening 547 || { cat "$BF_RUN/dnsmasq.out"; bf_die "dnsmasq not listening on 547"; }
+		fi
 		;;
 	kea+tftpd-hpa)
 		cat >"$BF_RUN/kea.json" <<-EOF
@@ -300,6 +363,10 @@ stop_peer() {
 	done
 	SERVER_PIDS=()
 	ip -n "$BF_NS_S" addr del "$S/$BF_PREFIX" dev "$BF_IF_S" 2>/dev/null || :
+	if ((V6)); then # bootfarmd's af_packet port needs a kernel end that stays silent
+		ip -n "$BF_NS_S" -6 addr del "$S6/64" dev "$BF_IF_S" 2>/dev/null || :
+		bf_no_ipv6 "$BF_NS_S" "$BF_IF_S"
+	fi
 	ip -n "$BF_NS_S" neigh flush all 2>/dev/null || :
 }
 
@@ -307,10 +374,16 @@ stop_peer() {
 storm() {
 	local label=$1 mac=$2 rc=0
 	shift 2
+	((V6)) && set -- --v6 "$@"
+	# The generator reads the server's cgroup at the storm's first and last
+	# moment (fd 9: the netns hides /sys/fs/cgroup), so the server is charged
+	# for the storm alone: not for the generator's start, nor its dally.
+	local cg=/dev/null
+	[[ -n $CG ]] && { cg=$CG/cpuacct.usage; set -- --server-cpu /proc/self/fd/9 "$@"; }
 	timeout $((${MAX_S%.*} + 30)) ip netns exec "$BF_NS_C" taskset -c 1 "$BFSTORM" \
 		--iface "$BF_IF_C" --clients "$CLIENTS" --mac-base "$mac" --timeout-ms "$TIMEOUT_MS" \
 		--retries "$RETRIES" --max-seconds "$MAX_S" --ramp "$RAMP" --progress --json "$@" \
-		>"$BF_RUN/$label.json" || rc=$?
+		>"$BF_RUN/$label.json" 9<"$cg" || rc=$?
 	[[ -s $BF_RUN/$label.json ]] || bf_die "bfstorm $label: no result (exit $rc)"
 	echo "$rc" >"$BF_RUN/$label.rc"
 }
@@ -360,6 +433,10 @@ for srv in $SERVERS; do
 	c2l=$(cpu_ticks "${SERVER_PIDS[@]}")
 	cpuA=$(cpu_delta "$c0" "$c1" "$c1l")
 	cpuB=$(cpu_delta "$c2s" "$c2" "$c2l")
+	if [[ -n $CG ]]; then # the generator's reading, storm time only
+		v=$(json_cpu_ns "$BF_RUN/$L-A.json") && cpuA=$v
+		v=$(json_cpu_ns "$BF_RUN/$L-B.json") && cpuB=$v
+	fi
 	cyc_data="" cyc_dhcp=""
 	if [[ $srv == bootfarmd* ]]; then
 		bf_stats_settle || :
@@ -367,8 +444,10 @@ for srv in $SERVERS; do
 		cyc_data=$(awk -v a="$(ctr_at "$BF_RUN/s1" cycles_worker_busy)" -v b="$(ctr_at "$BF_RUN/s2" cycles_worker_busy)" \
 			-v p="$(ctr_at "$BF_RUN/s1" tftp_data_tx)" -v q="$(ctr_at "$BF_RUN/s2" tftp_data_tx)" \
 			'BEGIN { if (q > p && b > a) printf "%.0f", (b - a) / (q - p) }')
+		ack=dhcp4_ack
+		((V6)) && ack=dhcp6_reply
 		cyc_dhcp=$(awk -v a="$(ctr_at "$BF_RUN/s0" cycles_ctl_busy)" -v b="$(ctr_at "$BF_RUN/s1" cycles_ctl_busy)" \
-			-v p="$(ctr_at "$BF_RUN/s0" dhcp4_ack)" -v q="$(ctr_at "$BF_RUN/s1" dhcp4_ack)" \
+			-v p="$(ctr_at "$BF_RUN/s0" $ack)" -v q="$(ctr_at "$BF_RUN/s1" $ack)" \
 			'BEGIN { if (q > p && b > a) printf "%.0f", (b - a) / (q - p) }')
 		grep -E '^(drop_|tftp_(timeout_abort|session_full|source_limit|data_retx))' "$BF_RUN/s2" |
 			awk '$2 > 0' | sed "s/^/  $srv counter: /" || :
@@ -409,6 +488,12 @@ MD=$OUT/$NAME.md
 		echo "Boot storm at scale: $CLIENTS simulated PXE clients against bootfarmd, loss $LOSS each way."
 	else
 		echo "Boot storm: the same $CLIENTS simulated PXE clients against each server on the same veth, one run."
+	fi
+	if ((V6)); then
+		echo "IPv6: each client does DHCPv6 Solicit/Advertise/Request/Reply (IA_NA, client architecture 7)"
+		echo "instead of DORA, answers Neighbor Solicitations for its addresses, and fetches the bootfile"
+		echo "URL's tftp://[$S6]/nbp.bin over TFTP/IPv6; leases = DHCPv6 Replies (bootfarmd: cycles per"
+		echo "DHCP = cycles_ctl_busy / dhcp6_reply)."
 	fi
 	echo "Each client: DORA, then TFTP of a ${TOTAL_KIB} KiB boot (NBP ${IMAGE_KIB} KiB${FOLLOW_KIB:+, follow-ups $FOLLOW_KIB KiB}),"
 	echo "blksize $BLKSIZE, windowsize $WINDOW asked for, ${LOSS} of the frames dropped each way, starts ramped over ${RAMP} s,"
@@ -456,7 +541,8 @@ MD=$OUT/$NAME.md
 	echo "had nothing to do for a while, which gives the CPU it actually needs."
 	echo "bootfarmd's af_packet port has rings of $RING frames (its \"NIC rings\"; the default 512"
 	echo "drops a 1000-client burst of ACKs or DISCOVERs before the worker sees it); the kernel"
-	echo "servers read sockets with the kernel's default buffers. All servers keep leases in memory."
+	echo "servers read sockets with the kernel's default buffers. All servers keep leases in memory"
+	echo "and log no line per lease or transfer (dnsmasq quiet-dhcp/quiet-tftp, bootfarmd --log-level=bootfarm:notice)."
 	echo "A storm that starts all clients at once makes a server that drops part of the first burst"
 	echo "wait for the clients' first retransmission (1 s, then doubling): leases/s then mostly"
 	echo "measures that timeout (1000 leases in about 1.25 s is 800/s)."

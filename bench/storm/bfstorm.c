@@ -4,12 +4,19 @@
  * simulated PXE clients (storm.h) on one AF_PACKET socket bound to IF, run
  * inside the client network namespace against any DHCP/TFTP server on the
  * other end of a veth: bootfarmd on net_af_packet, dnsmasq, Kea + tftpd-hpa.
+ * With --v6 the clients boot over IPv6 instead: DHCPv6 (IA_NA, bootfile URL),
+ * Neighbor Advertisements for their addresses, TFTP over IPv6 (the socket
+ * takes every ethertype, ETH_P_ALL). IPv6 frames with a wrong checksum
+ * count as rx_malformed and are dropped: a kernel server behind a veth must
+ * have tx checksum offload off on its end (ethtool -K IF tx off), or its
+ * frames arrive with the checksum unfilled.
  *
  * usage: bfstorm --iface IF --clients N [--ramp S] [--blksize B] [--window W]
  *        [--loss P] [--file F]... [--no-dhcp --ip-base A --server IP
  *        [--server-mac M]] [--timeout-ms T] [--retries R] [--max-seconds T]
  *        [--series FILE.csv] [--series-ms MS] [--progress] [--json]
- *        [--mac-base M] [--seed S] [--no-tsize] [--dhcp-only] [--dally-ms MS]
+ *        [--mac-base M] [--seed S] [--no-tsize] [--dhcp-only] [--dally-ms MS] [--v6]
+ *        [--server-cpu FILE]
  *
  * Progress on stderr (a bar when stderr is a terminal, a line every 2 s with
  * --progress otherwise); a time series (t, DATA packets/s, Gbit/s, booted,
@@ -60,7 +67,7 @@ usage(FILE *f)
 	fprintf(f,
 		"usage: bfstorm --iface IF --clients N [options]\n"
 		"  --ramp S           spread client starts over S seconds (0: all at once)\n"
-		"  --blksize B        TFTP blksize to ask for (default 1468; 512: no option)\n"
+		"  --blksize B        TFTP blksize to ask for (default 1468, with --v6 1448; 512: no option)\n"
 		"  --window W         TFTP windowsize to ask for (default 1: no option)\n"
 		"  --loss P           drop each received and each sent frame with probability P\n"
 		"  --file F           file to fetch (repeat, up to 4; default: the DHCP boot file)\n"
@@ -80,7 +87,13 @@ usage(FILE *f)
 		"  --no-tsize         do not ask for tsize\n"
 		"  --dhcp-only        a client is done at its DHCP ACK (no TFTP)\n"
 		"  --dally-ms MS      after the last client, re-ACK resent last blocks until the\n"
-		"                     link is quiet for MS (default 3000; 0: stop at once)\n");
+		"                     link is quiet for MS (default 3000; 0: stop at once)\n"
+		"  --server-cpu FILE  a server cgroup's cpuacct.usage or cpu.stat, read at the\n"
+		"                     storm's start and end: JSON server_cpu_s (-1: unreadable)\n"
+		"  --v6               IPv6 clients: DHCPv6 Solicit/Request (IA_NA, client arch 7,\n"
+		"                     bootfile URL tftp://[addr]/file), Neighbor Advertisements for\n"
+		"                     their link-local and leased addresses, TFTP over IPv6 to the\n"
+		"                     URL's server (no --no-dhcp; --dhcp-only ends at the Reply)\n");
 }
 
 static int
@@ -106,6 +119,33 @@ parse_ip4(const char *s, uint32_t *ip)
 		return -1;
 	*ip = ntohl(a.s_addr);
 	return 0;
+}
+
+/* CPU time in ns from a cgroup: cpuacct.usage (v1, ns) or cpu.stat (v2,
+ * usage_usec); -1 when unreadable. Read at the storm's first and last moment,
+ * so a server is charged for the storm alone, not for our start or dally. */
+static int64_t
+read_cpu_ns(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[128];
+	long long v;
+	int64_t r = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "usage_usec %lld", &v) == 1) {
+			r = (int64_t)v * 1000;
+			break;
+		}
+		if (sscanf(line, "%lld", &v) == 1) {
+			r = (int64_t)v;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
 }
 
 struct progress {
@@ -170,6 +210,8 @@ main(int argc, char **argv)
 		{"no-tsize", no_argument, NULL, 'z'},
 		{"dhcp-only", no_argument, NULL, 'd'},
 		{"dally-ms", required_argument, NULL, 'Y'},
+		{"server-cpu", required_argument, NULL, 'C'},
+		{"v6", no_argument, NULL, '6'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -177,10 +219,11 @@ main(int argc, char **argv)
 		.clients = 0, .blksize = 1468, .window = 1, .dhcp = true,
 		.mac_base = {0x02, 0x5b, 0, 0, 0, 0}, .timeout_ms = 1000, .retries = 5,
 	};
-	const char *ifname = NULL, *series_path = NULL;
+	const char *ifname = NULL, *series_path = NULL, *cpu_path = NULL;
+	int64_t cpu0 = -1, cpu1 = -1;
 	double max_s = 300;
 	unsigned series_ms = 100, dally_ms = 3000;
-	bool json = false, force_progress = false;
+	bool json = false, force_progress = false, blksize_set = false;
 	struct storm *s;
 	struct storm_stats st;
 	struct sockaddr_ll sll;
@@ -206,7 +249,10 @@ main(int argc, char **argv)
 		case 'i': ifname = optarg; break;
 		case 'n': cfg.clients = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'r': cfg.ramp_s = strtod(optarg, NULL); break;
-		case 'b': cfg.blksize = (uint16_t)strtoul(optarg, NULL, 10); break;
+		case 'b':
+			cfg.blksize = (uint16_t)strtoul(optarg, NULL, 10);
+			blksize_set = true;
+			break;
 		case 'w': cfg.window = (uint16_t)strtoul(optarg, NULL, 10); break;
 		case 'l': cfg.loss = strtod(optarg, NULL); break;
 		case 'f':
@@ -252,6 +298,8 @@ main(int argc, char **argv)
 		case 'z': cfg.no_tsize = true; break;
 		case 'd': cfg.dhcp_only = true; break;
 		case 'Y': dally_ms = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'C': cpu_path = optarg; break;
+		case '6': cfg.v6 = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -260,10 +308,12 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (cfg.v6 && !blksize_set)
+		cfg.blksize = 1448; /* 1500 - IPv6 (40) - UDP (8) - TFTP (4): no fragments */
 	s = storm_new(&cfg);
 	if (!s) {
 		fprintf(stderr, "bfstorm: bad configuration (clients 1..%u, loss 0..1, static mode "
-				"needs --ip-base, --server and --file)\n", STORM_MAX_CLIENTS);
+				"needs --ip-base, --server and --file, --v6 needs DHCP)\n", STORM_MAX_CLIENTS);
 		return 2;
 	}
 	ifindex = (int)if_nametoindex(ifname);
@@ -325,6 +375,7 @@ main(int argc, char **argv)
 		tmsg[k].msg_hdr.msg_iovlen = 1;
 	}
 
+	cpu0 = cpu_path ? read_cpu_ns(cpu_path) : -1;
 	t0 = t = now_ns();
 	deadline = t0 + (uint64_t)(max_s * 1e9);
 	next_series = t0 + series_ms * 1000000ull;
@@ -361,6 +412,7 @@ main(int argc, char **argv)
 			if (!tx_n) {
 				if (!t_end) {
 					t_end = t;
+					cpu1 = cpu_path ? read_cpu_ns(cpu_path) : -1;
 					if (last_rx < t)
 						last_rx = t;
 				}
@@ -391,6 +443,7 @@ main(int argc, char **argv)
 		if (t >= deadline && !t_end) {
 			timed_out = !storm_done(s);
 			t_end = t;
+			cpu1 = cpu_path ? read_cpu_ns(cpu_path) : -1;
 			break;
 		}
 		storm_stats(s, &st);
@@ -448,7 +501,8 @@ main(int argc, char **argv)
 			       "\"files_done\":%llu,\"lost_rx\":%llu,\"lost_tx\":%llu,\"rx_frames\":%llu,"
 			       "\"tx_frames\":%llu,\"tftp_errors\":%llu,\"dhcp_naks\":%llu,\"size_mismatch\":%llu,"
 			       "\"fail_timeout\":%llu,\"fail_error\":%llu,\"arp_replies\":%llu,"
-			       "\"tx_errors\":%llu,\"rx_truncated\":%llu,\"rx_sock_drops\":%llu,\"gen_cpu_s\":%.3f,\"timed_out\":%s,"
+			       "\"na_replies\":%llu,\"rx_malformed\":%llu,\"rx_ignored\":%llu,\"v6\":%s,"
+			       "\"tx_errors\":%llu,\"rx_truncated\":%llu,\"rx_sock_drops\":%llu,\"gen_cpu_s\":%.3f,\"server_cpu_s\":%.6f,\"timed_out\":%s,"
 			       "\"blksize\":%u,\"window\":%u,\"loss\":%g,\"ramp_s\":%g}\n",
 			       cfg.clients, (unsigned long long)st.booted, (unsigned long long)st.failed,
 			       (unsigned long long)unfinished, el, el > 0 ? (double)st.booted / el : 0,
@@ -463,9 +517,11 @@ main(int argc, char **argv)
 			       (unsigned long long)st.tx_frames, (unsigned long long)st.tftp_errors,
 			       (unsigned long long)st.dhcp_naks, (unsigned long long)st.size_mismatch,
 			       (unsigned long long)st.fail_timeout, (unsigned long long)st.fail_error,
-			       (unsigned long long)st.arp_replies, (unsigned long long)tx_errors,
+			       (unsigned long long)st.arp_replies, (unsigned long long)st.na_replies,
+			       (unsigned long long)st.rx_malformed, (unsigned long long)st.rx_ignored,
+			       cfg.v6 ? "true" : "false", (unsigned long long)tx_errors,
 			       (unsigned long long)rx_trunc, (unsigned long long)sock_drops, gen_cpu,
-			       timed_out ? "true" : "false", cfg.blksize,
+			       cpu0 >= 0 && cpu1 >= cpu0 ? (double)(cpu1 - cpu0) / 1e9 : -1.0, timed_out ? "true" : "false", cfg.blksize,
 			       cfg.window, cfg.loss, cfg.ramp_s);
 		} else {
 			printf("clients %u booted %llu failed %llu unfinished %llu in %.3f s: %.2f boots/s, "
