@@ -210,6 +210,8 @@ main(int argc, char **argv)
 		ctl_conf_free(conf);
 		goto out_ports;
 	}
+	CTL_LOG(INFO, "mbuf pool: %u mbufs (%s)", g_dp.pool->size,
+		rte_mempool_get_ops(g_dp.pool->ops_index)->name);
 	for (size_t i = 0; i < conf->n_ifaces; i++) {
 		const struct ctl_conf_iface *ci = &conf->ifaces[i];
 		if (!ci->kernel[0])

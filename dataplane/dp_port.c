@@ -141,8 +141,17 @@ dp_ports_init(struct dp_ctx *ctx, unsigned n_workers, char *err, size_t errlen)
 	for (pid = 0; pid < DP_MAX_PORTS; pid++)	/* exception taps and their rings */
 		if (ctx->kernel_port[pid])
 			n_mbufs += DP_RX_DESC + DP_TX_DESC + DP_RING_SIZE * (1 + n_workers);
-	ctx->pool = rte_pktmbuf_pool_create("bf_mbuf", n_mbufs, DP_POOL_CACHE, 0,
-					    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	/* LIFO (lock-free stack), not the default FIFO ring: an mbuf freed is the
+	 * next one handed out, still in cache. With a FIFO every mbuf waits for the
+	 * whole pool (here tens of MiB) to go round and comes back cold: measured
+	 * in process, 2.2 M DATA/s (FIFO) against 4.2-4.7 M (LIFO), one worker.
+	 * The ring is the fallback where the stack driver or 16-byte CAS is missing. */
+	ctx->pool = rte_pktmbuf_pool_create_by_ops("bf_mbuf", n_mbufs, DP_POOL_CACHE, 0,
+						   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id(),
+						   "lf_stack");
+	if (!ctx->pool)
+		ctx->pool = rte_pktmbuf_pool_create("bf_mbuf", n_mbufs, DP_POOL_CACHE, 0,
+						    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (!ctx->pool) {
 		snprintf(err, errlen, "mbuf pool of %u mbufs: %s", n_mbufs,
 			 rte_strerror(rte_errno));
