@@ -49,7 +49,7 @@ struct opts {
 	uint16_t blksize, window;
 	double loss, ramp_s, max_s;
 	unsigned workers;
-	const char *series, *image;
+	const char *series, *image, *pool_ops;
 	bool progress, multicast, dhcp_only;
 	uint32_t timeout_ms;
 };
@@ -79,6 +79,7 @@ usage(FILE *f)
 		"  --multicast       RFC 2090 multicast TFTP, static addresses, no DHCP\n"
 		"                    (clients <= 1000; --ramp makes late joiners)\n"
 		"  --dhcp-only       a client is done at its DHCP ACK (the lease manager alone)\n"
+		"  --pool-ops NAME   mbuf pool driver (EAL --mbuf-pool-ops-name; default lf_stack)\n"
 		"EAL default: --no-huge -m 2048 --no-pci --no-shconf -l 0-WORKERS\n"
 		"Prints one JSON line of results on stdout.\n");
 }
@@ -330,6 +331,7 @@ main(int argc, char **argv)
 		{"progress", no_argument, NULL, 'p'},
 		{"multicast", no_argument, NULL, 'M'},
 		{"dhcp-only", no_argument, NULL, 'D'},
+		{"pool-ops", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -352,6 +354,7 @@ main(int argc, char **argv)
 		case 'p': o.progress = true; break;
 		case 'M': o.multicast = true; break;
 		case 'D': o.dhcp_only = true; break;
+		case 'P': o.pool_ops = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -375,9 +378,13 @@ main(int argc, char **argv)
 	snprintf(img, sizeof(img), "/tmp/bfinproc.%d.img", (int)getpid());
 	char *eal_def[] = {argv[0], "--no-huge", "-m", "2048", "--no-pci", "--no-shconf",
 			   "--lcores", lcores, "--file-prefix", prefix, "--log-level", "*:warning",
-			   NULL};
+			   NULL, NULL, NULL};
 	char **eal = eal_def;
-	int eal_argc = (int)(sizeof(eal_def) / sizeof(eal_def[0])) - 1;
+	int eal_argc = (int)(sizeof(eal_def) / sizeof(eal_def[0])) - 3;
+	if (o.pool_ops) {
+		eal_def[eal_argc++] = "--mbuf-pool-ops-name";
+		eal_def[eal_argc++] = (char *)o.pool_ops;
+	}
 	if (optind < argc) {
 		eal = &argv[optind - 1];
 		eal[0] = argv[0];
