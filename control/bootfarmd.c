@@ -19,13 +19,12 @@
 #include <rte_log.h>
 #include <urcu-qsbr.h>
 
-#include "ctl.h"
-#include "ctl_http.h"
-#include "ctl_kif.h"
-#include "ctl_loop.h"
-#include "ctl_metrics.h"
-#include "ctl_sock.h"
-#include "ctl_store.h"
+#include "control/core/ctl.h"
+#include "control/leases/ctl_leases.h"
+#include "control/slots/ctl_slots.h"
+#include "control/ra/ctl_ra.h"
+#include "control/ops/ctl_ops.h"
+#include "control/ctl_loop.h"
 
 static struct dp_ctx g_dp;
 static volatile int g_reload;

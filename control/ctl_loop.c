@@ -17,11 +17,12 @@
 #include <rte_log.h>
 #include <urcu-qsbr.h>
 
-#include "ctl.h"
-#include "ctl_http.h"
-#include "ctl_loop.h"
-#include "ctl_sock.h"
-#include "ctl_store.h"
+#include "control/core/ctl.h"
+#include "control/leases/ctl_leases.h"
+#include "control/slots/ctl_slots.h"
+#include "control/ra/ctl_ra.h"
+#include "control/ops/ctl_ops.h"
+#include "control/ctl_loop.h"
 #include "shared/bf_nd.h"
 
 static void
@@ -29,93 +30,6 @@ log_line(const char *line, void *arg)
 {
 	(void)arg;
 	rte_log(RTE_LOG_INFO, ctl_logtype, "bootfarm: %s\n", line);
-}
-
-void
-ctl_sum_counters(const struct ctl *c, struct bf_counters *sum)
-{
-	*sum = c->ctr;
-	for (unsigned k = 0; k < BF_CTR__COUNT; k++)
-		sum->v[k] += __atomic_load_n(&c->dp->exc_ctr.v[k], __ATOMIC_RELAXED);
-	ctl_http_counters(sum);
-	for (unsigned i = 0; i < c->dp->n_workers; i++) {
-		const struct dp_worker *w = c->dp->workers[i];
-		for (unsigned k = 0; k < BF_CTR__COUNT; k++)
-			sum->v[k] += __atomic_load_n(&w->ctr.v[k], __ATOMIC_RELAXED);
-	}
-}
-
-/* Rewrite the stats file atomically: "name value" lines. */
-static void
-write_stats(const struct ctl *c)
-{
-	struct bf_counters sum;
-	char tmp[4200];
-	uint64_t sessions = 0, log_dropped = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", c->stats_path);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return;
-	ctl_sum_counters(c, &sum);
-	for (unsigned k = 0; k < BF_CTR__COUNT; k++)
-		fprintf(f, "%s %llu\n", bf_ctr_name[k], (unsigned long long)sum.v[k]);
-	for (unsigned i = 0; i < c->dp->n_workers; i++) {
-		sessions += c->dp->workers[i]->g_sessions;
-		log_dropped += c->dp->workers[i]->log->dropped;
-	}
-	fprintf(f, "tftp_sessions %llu\n", (unsigned long long)sessions);
-	fprintf(f, "dhcp4_leases_bound %llu\n", (unsigned long long)ctl_leases_count(c->leases));
-	fprintf(f, "dhcp6_leases %llu\n", (unsigned long long)ctl_leases6_count(c->leases6));
-	fprintf(f, "config_generation %llu\n",
-		(unsigned long long)(c->dp->snap ? c->dp->snap->generation : 0));
-	fprintf(f, "workers %u\n", c->dp->n_workers);
-	fprintf(f, "rendered_files %llu\n",
-		(unsigned long long)(c->dp->rendered ? dp_rendered_count(c->dp->rendered) : 0));
-	fprintf(f, "log_dropped %llu\n", (unsigned long long)log_dropped);
-	if (fclose(f) == 0)
-		rename(tmp, c->stats_path);
-}
-
-void
-ctl_reply(struct ctl *c, struct dp_worker *w, struct rte_mbuf *m)
-{
-	if (c->n_pending == CTL_MAX_PENDING)
-		ctl_flush(c);
-	c->pending[c->n_pending].w = w;
-	c->pending[c->n_pending].m = m;
-	c->n_pending++;
-}
-
-void
-ctl_flush(struct ctl *c)
-{
-	bool durable = true;
-	char err[256];
-
-	if (c->store && ctl_store_dirty(c->store)) {
-		if (ctl_store_commit(c->store, err, sizeof(err)) == 0) {
-			BF_CNT(&c->ctr, dhcp4_store_commits);
-		} else {
-			durable = false;
-			CTL_LOG(CRIT, "leases: commit failed (%s): %u replies withheld", err,
-				c->n_pending);
-		}
-	}
-	for (unsigned i = 0; i < c->n_pending; i++) {
-		struct rte_mbuf *m = c->pending[i].m;
-		if (!durable) {
-			BF_CNT(&c->ctr, drop_dhcp4_store_fail);
-			rte_pktmbuf_free(m);
-		} else if (rte_ring_enqueue(c->pending[i].w->from_ctl, m) != 0) {
-			BF_CNT(&c->ctr, drop_tx_full);
-			rte_pktmbuf_free(m);
-		}
-	}
-	c->n_pending = 0;
-	/* Rendered files replaced this pass: freed once no worker can see them. */
-	if (c->dp->rendered)
-		dp_rendered_reclaim(c->dp->rendered);
 }
 
 static void
@@ -211,7 +125,7 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 			next_tick = now + 1000;
 		}
 		if (c->stats_path && now >= next_stats) {
-			write_stats(c);
+			ctl_write_stats(c);
 			next_stats = now + 500;
 		}
 		if (!work)
@@ -220,6 +134,6 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 	for (unsigned i = 0; i < dp->n_workers; i++)
 		dp_log_drain(dp->workers[i], log_line, NULL);
 	if (c->stats_path)
-		write_stats(c);
+		ctl_write_stats(c);
 	rcu_unregister_thread();
 }

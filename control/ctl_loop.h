@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The control thread's loop, above every module of control/: it drains the
+ * workers' rings into leases/ and ra/, polls ops/'s control socket, ticks
+ * leases/ and slots/, and writes the stats file. Modules never call it.
+ */
 #ifndef CTL_LOOP_H
 #define CTL_LOOP_H
 
-#include "ctl.h"
+#include "control/core/ctl.h"
 
 /* Run the control thread until dp->quit; *reload_flag set means "reload now". */
 void ctl_loop(struct ctl *c, volatile int *reload_flag);
 /* One pass of the control thread's work: DHCP frames from every worker, log lines. */
 unsigned ctl_poll(struct ctl *c);
-/* Register the /bootfarm/ DPDK telemetry commands (after rte_eal_init). 0 or -1. */
-int ctl_telemetry_init(const struct ctl *c);
-/* Sum every thread's counters (reads workers' counters without stopping them). */
-void ctl_sum_counters(const struct ctl *c, struct bf_counters *sum);
-
 #endif

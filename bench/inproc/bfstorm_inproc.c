@@ -34,8 +34,11 @@
 #include <rte_ring.h>
 #include <urcu-qsbr.h>
 
-#include "control/ctl.h"
+#include "control/core/ctl.h"
+#include "control/leases/ctl_leases.h"
+#include "control/slots/ctl_slots.h"
 #include "control/ctl_loop.h"
+#include "control/ops/ctl_ops.h"
 #include "shared/bf_wire.h"
 #include "mcstorm.h"
 #include "storm.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl_conf.h"
+#include "control/config/ctl_conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

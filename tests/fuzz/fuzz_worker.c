@@ -29,8 +29,11 @@
 #include <rte_ring.h>
 #include <urcu-qsbr.h>
 
-#include "control/ctl.h"
+#include "control/core/ctl.h"
+#include "control/leases/ctl_leases.h"
+#include "control/slots/ctl_slots.h"
 #include "control/ctl_loop.h"
+#include "control/ops/ctl_ops.h"
 #include "shared/bf_csum.h"
 #include "shared/bf_nd.h"
 #include "shared/bf_net.h"

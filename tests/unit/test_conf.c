@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 #include "bf_net.h"
-#include "ctl_conf.h"
+#include "control/config/ctl_conf.h"
 
 #ifndef BF_SRCDIR
 #error "BF_SRCDIR must name the source root"

@@ -11,7 +11,7 @@
 
 #include <criterion/criterion.h>
 
-#include "control/ctl_diff.h"
+#include "control/config/ctl_conf.h"
 #include "shared/bf_canary.h"
 
 static void

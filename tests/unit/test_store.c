@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "control/ctl_store.h"
+#include "control/leases/ctl_store.h"
 
 static char dir[64];
 

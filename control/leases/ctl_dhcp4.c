@@ -19,8 +19,9 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
-#include "ctl.h"
-#include "ctl_store.h"
+#include "control/core/ctl.h"
+#include "control/leases/ctl_leases.h"
+#include "control/slots/ctl_slots.h"
 #include "shared/bf_csum.h"
 #include "shared/bf_dhcp4.h"
 #include "shared/bf_hash.h"
@@ -68,22 +69,6 @@ struct ctl_leases {
 		uint32_t first, next;
 	} cursor[CURSOR_SLOTS];
 };
-
-int ctl_logtype;
-
-uint64_t
-ctl_mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-uint64_t
-ctl_now(void)
-{
-	return ctl_mono_us() / 1000000;
-}
 
 struct ctl_leases *
 ctl_leases_new(void)
@@ -496,29 +481,6 @@ pick_address(struct req_ctx *r, uint64_t now)
 		}
 	}
 	return 0;
-}
-
-const struct ctl_conf_boot_rule *
-ctl_match_rule(const struct ctl_conf *conf, bool is_ipxe, const uint16_t *arch, const uint8_t *vc,
-	       size_t vlen)
-{
-	for (size_t i = 0; i < conf->n_rules; i++) {
-		const struct ctl_conf_boot_rule *r = &conf->rules[i];
-		if (r->ipxe >= 0 && r->ipxe != (int8_t)is_ipxe)
-			continue;
-		if (r->n_arch) {
-			bool hit = false;
-			for (uint8_t k = 0; k < r->n_arch && arch; k++)
-				hit |= r->arch[k] == *arch;
-			if (!hit)
-				continue;
-		}
-		size_t plen = strlen(r->vendor_prefix);
-		if (plen && (!vc || vlen < plen || memcmp(vc, r->vendor_prefix, plen) != 0))
-			continue;
-		return r;
-	}
-	return NULL;
 }
 
 static const struct ctl_conf_boot_rule *

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "ctl_kif.h"
+#include "control/ops/ctl_ops.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -9,7 +9,7 @@
  *   magic "BFL1" | version u16 | ip u32 | state u8 | key_len u8 | key[65] |
  *   mac[6] | expires i64 (wall clock) | crc32 u32 (of everything before it)
  */
-#include "ctl_store.h"
+#include "control/leases/ctl_store.h"
 
 #include <errno.h>
 #include <lmdb.h>

@@ -22,8 +22,9 @@
 
 #include <rte_mbuf.h>
 
-#include "ctl.h"
-#include "ctl_store.h"
+#include "control/core/ctl.h"
+#include "control/leases/ctl_leases.h"
+#include "control/slots/ctl_slots.h"
 #include "shared/bf_csum.h"
 #include "shared/bf_dhcp6.h"
 #include "shared/bf_hash.h"

@@ -15,7 +15,7 @@
  * a download; the response's free callback drops it. The body is read
  * straight from the image, block by block, into MHD's send buffer.
  */
-#include "ctl_http.h"
+#include "control/ops/ctl_ops.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,7 +37,7 @@
 #include <rte_lcore.h>
 #include <urcu-qsbr.h>
 
-#include "ctl.h"
+#include "control/core/ctl.h"
 #include "shared/bf_http.h"
 #include "shared/bf_tftp.h"
 

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The configuration as loaded from YAML and validated: typed values, no
- * strings left to parse. Built by ctl_conf_load() on the control thread, then
- * compiled into an immutable snapshot (ctl_snap.h). Never edited in place.
+ * config/: the configuration as loaded from YAML and validated: typed values,
+ * no strings left to parse. Owns the schema, each section's validation and
+ * conversion, `bootfarmd --check`, the boot-rule match both DHCP servers use,
+ * and the operator's diff of two configurations. Built by ctl_conf_load() on
+ * the control thread, then compiled into an immutable snapshot (slots/).
+ * Never edited in place. Pure C with libcyaml: no DPDK, so unit tests and
+ * the config fuzz target link it alone. Depends on nothing else in control/.
  */
 #ifndef CTL_CONF_H
 #define CTL_CONF_H
@@ -279,5 +283,35 @@ int ctl_conf_load_buf(const char *name, const char *buf, size_t len, struct ctl_
 		      char *err, size_t errlen);
 
 void ctl_conf_free(struct ctl_conf *c);
+
+
+/* The first boot rule matching a client (iPXE or not, its first architecture
+ * code or NULL, its vendor class bytes or NULL): DHCPv4 and DHCPv6 alike. */
+const struct ctl_conf_boot_rule *ctl_match_rule(const struct ctl_conf *conf, bool is_ipxe,
+						const uint16_t *arch, const uint8_t *vc, size_t vlen);
+
+/*
+ * What differs between two configurations, in operator terms: subnets,
+ * reservations, boot rules, images and settings (bootfarmctl diff).
+ */
+/* An image as compiled: its name, size and content digest. */
+struct ctl_diff_image {
+	const char *name;
+	uint64_t len;
+	uint64_t digest;
+};
+
+struct ctl_change {
+	const char *kind;	/* "subnet", "host", "rule", "image", "subnet6", "host6", "setting" */
+	char op;		/* '+' added, '-' removed, '~' changed */
+	char name[160];
+	char detail[320];	/* what changed ("" for added/removed) */
+};
+
+/* Call fn for each difference from a to b (images sorted by name or not).
+ * Returns the number of differences. */
+size_t ctl_diff(const struct ctl_conf *a, const struct ctl_diff_image *ia, size_t na,
+		const struct ctl_conf *b, const struct ctl_diff_image *ib, size_t nb,
+		void (*fn)(const struct ctl_change *ch, void *arg), void *arg);
 
 #endif

@@ -23,10 +23,11 @@
 #include <jansson.h>
 #include <rte_log.h>
 
-#include "ctl.h"
-#include "ctl_diff.h"
-#include "ctl_loop.h"
-#include "ctl_sock.h"
+#include "control/core/ctl.h"
+#include "control/leases/ctl_leases.h"
+#include "control/slots/ctl_slots.h"
+#include "control/config/ctl_conf.h"
+#include "control/ops/ctl_ops.h"
 #include "shared/bf_canary.h"
 #include "shared/bf_dhcp6.h"
 

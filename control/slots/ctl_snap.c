@@ -15,7 +15,8 @@
 #include <rte_log.h>
 #include <urcu-qsbr.h>
 
-#include "ctl.h"
+#include "control/core/ctl.h"
+#include "control/slots/ctl_slots.h"
 #include "shared/bf_nd.h"
 
 /* Largest TFTP block in one mbuf of the default data room (2048 bytes) with

@@ -11,8 +11,9 @@
  */
 #include <rte_telemetry.h>
 
-#include "ctl.h"
-#include "ctl_loop.h"
+#include "control/core/ctl.h"
+#include "control/leases/ctl_leases.h"
+#include "control/ops/ctl_ops.h"
 
 static const struct ctl *g_ctl; /* telemetry callbacks carry no argument */
 

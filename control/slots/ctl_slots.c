@@ -23,7 +23,8 @@
 #include <rte_log.h>
 #include <urcu-qsbr.h>
 
-#include "ctl.h"
+#include "control/core/ctl.h"
+#include "control/slots/ctl_slots.h"
 #include "shared/bf_canary.h"
 #include "shared/bf_hash.h"
 

@@ -15,8 +15,8 @@
  * read whole; the snapshot's generation is read under RCU, the thread being
  * a urcu-qsbr reader for the length of one render only.
  */
-#include "ctl_http.h"
-#include "ctl_metrics.h"
+#include "control/ops/ctl_ops.h"
+#include "control/leases/ctl_leases.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -32,8 +32,7 @@
 #include <rte_lcore.h>
 #include <urcu-qsbr.h>
 
-#include "ctl.h"
-#include "ctl_loop.h"
+#include "control/core/ctl.h"
 
 #define PREFIX "bootfarm_"
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"

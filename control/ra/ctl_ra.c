@@ -14,7 +14,8 @@
 
 #include <rte_ethdev.h>
 
-#include "ctl.h"
+#include "control/core/ctl.h"
+#include "control/ra/ctl_ra.h"
 #include "shared/bf_nd.h"
 
 static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};

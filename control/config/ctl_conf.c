@@ -24,7 +24,7 @@
  *
  * Runs on the control thread; allocates with the system allocator.
  */
-#include "ctl_conf.h"
+#include "control/config/ctl_conf.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

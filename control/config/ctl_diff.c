@@ -11,7 +11,7 @@
 
 #include <arpa/inet.h>
 
-#include "ctl_diff.h"
+#include "control/config/ctl_conf.h"
 #include "shared/bf_net.h"
 
 struct out {
