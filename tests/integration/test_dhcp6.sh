@@ -38,7 +38,7 @@ BF_CONFIG_EXTRA='dhcp6:
         - { name: byduidll6, mac: "02:bf:00:00:00:64", address: "fd00:99::64" }'
 # DHCPv6 bootfile parameters on the efi rule (option 60, RFC 5970 3.2)
 BF_BOOT_EFI_PARAMS='"console=ttyS0", "ip=dhcp6"'
-# The configuration's defaults (ctl_conf.c): valid 7200, preferred 3600,
+# The configuration's defaults (config/conf_dhcp6.c): valid 7200, preferred 3600,
 # T1 = preferred/2, T2 = preferred*4/5, preference 255, info refresh 86400.
 PREF=3600 VALID=7200 T1=1800 T2=2880
 
