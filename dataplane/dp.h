@@ -255,6 +255,10 @@ struct dp_worker {
 	uint16_t n_tx[DP_MAX_PORTS];
 	uint8_t tx_ports;		/* bit p: n_tx[p] > 0 (an idle flush costs one test) */
 	struct bf_counters ctr;
+	/* UDP frames per port dropped because a local sender left the checksum
+	 * to tx offload (drop_udp{,6}_csum_offload): the control thread names
+	 * the port in its hint. Single writer, read whole like ctr. */
+	uint64_t csum_offload[DP_MAX_PORTS];
 	struct dp_logring *log;
 	struct dp_evring *ev;
 	/* Gauges the control thread reads (plain stores, single writer). */

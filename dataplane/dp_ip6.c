@@ -238,6 +238,8 @@ dp_ip6_input(struct dp_worker *w, const struct dp_snap *snap, struct rte_mbuf *m
 		if (is_why_ignored(p.why))
 			return false;
 		w->ctr.v[why_ctr[p.why]]++;
+		if (p.why == BF_ND_R_drop_udp6_csum_offload)
+			w->csum_offload[m->port]++;
 		rte_pktmbuf_free(m);
 		return true;
 	}

@@ -309,6 +309,8 @@ dp_worker_handle(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *
 		    dp_exc_up(w, snap, m, p.ethertype))
 			return;
 		w->ctr.v[p.reason]++;
+		if (p.reason == BF_CTR_drop_udp_csum_offload && ifc)
+			w->csum_offload[m->port]++;
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -46,4 +46,17 @@ bf_csum_pseudo4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4len)
 	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + l4len;
 }
 
+/*
+ * Does a wrong UDP/TCP checksum field hold just the pseudo-header sum? That is
+ * what a Linux sender with tx checksum offload (CHECKSUM_PARTIAL) puts there
+ * for the hardware to finish; on a veth, tap or VM link no hardware does, and
+ * the frame reaches a packet socket that way. pseudo: the pseudo header's
+ * partial sum. Only for telling the operator why: such a frame is dropped.
+ */
+static inline int
+bf_csum_is_partial(uint16_t field, uint32_t pseudo)
+{
+	return field == bf_csum_fold(pseudo);
+}
+
 #endif

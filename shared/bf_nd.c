@@ -177,7 +177,8 @@ classify_udp(struct bf_ip6_pkt *p, unsigned flags)
 	if (!(flags & BF_IP6_UDP_CSUM_OK)) {
 		uint32_t s = bf_ip6_pseudo_sum(p->src, p->dst, BF_IP6_NH_UDP, ulen);
 		if (bf_csum_fold(bf_csum_add(s, u, ulen)) != 0xffff)
-			return drop(p, BF_ND_R_drop_udp6_csum);
+			return drop(p, bf_csum_is_partial(csum, s) ? BF_ND_R_drop_udp6_csum_offload
+								   : BF_ND_R_drop_udp6_csum);
 	}
 	p->sport = bf_get_be16(u);
 	p->dport = bf_get_be16(u + 2);

@@ -89,6 +89,7 @@
 	X(drop_udp6_short, "UDP/IPv6: header truncated")                                           \
 	X(drop_udp6_len, "UDP/IPv6: length field < 8 or beyond the IPv6 payload")                  \
 	X(drop_udp6_csum, "UDP/IPv6: checksum wrong")                                              \
+	X(drop_udp6_csum_offload, "UDP/IPv6: checksum left for tx offload by a local sender")        \
 	X(drop_udp6_csum_zero, "UDP/IPv6: checksum 0 (mandatory over IPv6, RFC 8200 8.1)")         \
 	X(drop_icmp6_short, "ICMPv6: shorter than 4 bytes")                                        \
 	X(drop_icmp6_csum, "ICMPv6: checksum wrong")                                               \

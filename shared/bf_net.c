@@ -64,10 +64,10 @@ classify_udp(struct bf_pkt *p, unsigned flags)
 	p->pl_len = (uint16_t)(ulen - BF_UDP_HLEN);
 	p->l4_len = ulen; /* trailing IP payload beyond the UDP length is ignored */
 	if (csum != 0 && !(flags & BF_PKT_UDP_CSUM_OK)) {
-		uint32_t s = bf_csum_pseudo4(p->ip_src, p->ip_dst, BF_IPPROTO_UDP, ulen);
-		s = bf_csum_add(s, u, ulen);
-		if (bf_csum_fold(s) != 0xffff)
-			return drop(p, BF_CTR_drop_udp_csum);
+		uint32_t ps = bf_csum_pseudo4(p->ip_src, p->ip_dst, BF_IPPROTO_UDP, ulen);
+		if (bf_csum_fold(bf_csum_add(ps, u, ulen)) != 0xffff)
+			return drop(p, bf_csum_is_partial(csum, ps) ? BF_CTR_drop_udp_csum_offload
+								    : BF_CTR_drop_udp_csum);
 	}
 	return BF_CLASS_UDP4;
 }

@@ -803,6 +803,13 @@ show_stats(const struct ctl *c, const json_t *req, json_t *data)
 	if (json_object_size(gauges) > 0 && pairs_width(counters, c->all, 0) > 0)
 		putchar('\n');
 	print_pairs(counters, c->all, w);
+	/* what the daemon thinks is wrong and how to fix it (e.g. checksum offload) */
+	json_t *hints = json_object_get(data, "hints");
+	const json_t *h;
+	size_t i;
+	json_array_foreach(hints, i, h)
+		if (json_is_string(h))
+			printf("%shint: %s\n", i ? "" : "\n", json_string_value(h));
 }
 
 static char *

@@ -117,6 +117,11 @@ struct ctl {
 	struct ctl_where *where;	/* per-MAC boot funnel */
 	size_t n_where;
 	uint64_t tftp_events_dropped;
+	/* The checksum-offload hint per port (ops/ctl_stats.c): drops already
+	 * reported, and when (monotonic seconds) the last warning was logged. */
+	struct {
+		uint64_t seen, at;
+	} csum_hint[DP_MAX_PORTS];
 };
 
 /* Monotonic clock: microseconds, milliseconds, seconds. */

@@ -116,5 +116,13 @@ int ctl_telemetry_init(const struct ctl *c);
 void ctl_sum_counters(const struct ctl *c, struct bf_counters *sum);
 /* Rewrite c->stats_path atomically: "name value" lines. */
 void ctl_write_stats(const struct ctl *c);
+/*
+ * Frames dropped on a port because a local sender left the UDP checksum to tx
+ * offload. ctl_csum_hint: the drops on port since start and, when there are
+ * any, what to do about it in buf. ctl_hints_tick (once a second): log that
+ * as a warning when the count grew, at most once a minute per port.
+ */
+uint64_t ctl_csum_hint(const struct ctl *c, uint16_t port, char *buf, size_t len);
+void ctl_hints_tick(struct ctl *c, uint64_t now_s);
 
 #endif

@@ -211,7 +211,12 @@ cmd_stats(struct ctl *c, json_t *req)
 	json_object_set_new(g, "config_generation",
 			    json_integer((json_int_t)c->slot[c->active].snap->generation));
 	json_object_set_new(g, "dhcp_exchanges_pinned", json_integer((json_int_t)c->n_exch));
-	return ok(json_pack("{s:o, s:o}", "counters", ctr, "gauges", g));
+	json_t *hints = json_array();
+	char hint[512];
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
+		if (ctl_csum_hint(c, p, hint, sizeof(hint)))
+			json_array_append_new(hints, json_string(hint));
+	return ok(json_pack("{s:o, s:o, s:o}", "counters", ctr, "gauges", g, "hints", hints));
 }
 
 struct lease_filter {

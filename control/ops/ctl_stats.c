@@ -2,6 +2,10 @@
 /* Counter sums and the stats file: every thread's counters in one place. */
 #include <stdio.h>
 
+#include <rte_dev.h>
+#include <rte_devargs.h>
+#include <rte_ethdev.h>
+
 #include "control/core/ctl.h"
 #include "control/leases/ctl_leases.h"
 #include "control/ops/ctl_ops.h"
@@ -50,4 +54,49 @@ ctl_write_stats(const struct ctl *c)
 	fprintf(f, "log_dropped %llu\n", (unsigned long long)log_dropped);
 	if (fclose(f) == 0)
 		rename(tmp, c->stats_path);
+}
+
+uint64_t
+ctl_csum_hint(const struct ctl *c, uint16_t port, char *buf, size_t len)
+{
+	uint64_t n = 0;
+	char name[RTE_ETH_NAME_MAX_LEN] = "?";
+	const char *args = "";
+	struct rte_eth_dev_info info;
+
+	for (unsigned i = 0; i < c->dp->n_workers && port < DP_MAX_PORTS; i++)
+		n += __atomic_load_n(&c->dp->workers[i]->csum_offload[port], __ATOMIC_RELAXED);
+	if (!n || !len)
+		return n;
+	rte_eth_dev_get_name_by_port(port, name);
+	if (rte_eth_dev_info_get(port, &info) == 0 && info.device) {
+		const struct rte_devargs *da = rte_dev_devargs(info.device);
+		if (da && da->args)
+			args = da->args;	/* e.g. iface=veth1: the link it is on */
+	}
+	snprintf(buf, len,
+		 "port %u (%s%s%s): %llu UDP frames dropped with the checksum left for transmit "
+		 "offload (drop_udp_csum_offload): a local sender (veth, tap, container or VM) has "
+		 "tx checksum offload on and nothing on this link completes it; turn it off on "
+		 "the sending interface: ethtool -K <interface> tx off",
+		 port, name, *args ? " " : "", args, (unsigned long long)n);
+	return n;
+}
+
+void
+ctl_hints_tick(struct ctl *c, uint64_t now_s)
+{
+	char hint[512];
+
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		if (!c->dp->snap || !c->dp->snap->iface[p].configured)
+			continue;
+		uint64_t n = ctl_csum_hint(c, p, hint, sizeof(hint));
+		if (n <= c->csum_hint[p].seen ||
+		    (c->csum_hint[p].at && now_s < c->csum_hint[p].at + 60))
+			continue;
+		CTL_LOG(WARNING, "%s", hint);
+		c->csum_hint[p].seen = n;
+		c->csum_hint[p].at = now_s;
+	}
 }

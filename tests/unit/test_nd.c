@@ -1354,6 +1354,15 @@ f_udp_csum(struct fr *f)
 	f->b[f->l4 + 7] ^= 0x01;
 }
 
+/* What a Linux sender with tx checksum offload leaves for the hardware: the
+ * pseudo header's sum alone (a veth peer hands it to us that way). */
+static void
+f_udp_csum_partial(struct fr *f)
+{
+	const uint8_t *ip = f->b + f->l3;
+	put16(f->b + f->l4 + 6, ref_pseudo(ip + 8, ip + 24, get16(f->b + f->l4 + 4), 17));
+}
+
 static void
 f_ext_len_past(struct fr *f)
 {
@@ -1432,6 +1441,8 @@ static const struct bad_vec bad_vecs[] = {
 	{"ICMPv6 message of 3 bytes", B_ECHO, s_icmp3, f_none, 0, R(drop_icmp6_short)},
 	{"UDP checksum 0", B_UDP, s_none, f_udp_csum0, 0, R(drop_udp6_csum_zero)},
 	{"UDP checksum wrong", B_UDP, s_none, f_udp_csum, 0, R(drop_udp6_csum)},
+	{"UDP checksum left for tx offload", B_UDP, s_none, f_udp_csum_partial, 0,
+	 R(drop_udp6_csum_offload)},
 	{"UDP length 7", B_UDP, s_udp_len7, f_none, 0, R(drop_udp6_len)},
 	{"UDP length past the payload", B_UDP, s_udp_len_past, f_none, 0, R(drop_udp6_len)},
 	{"UDP length below the payload", B_UDP, s_udp_len_short, f_none, 0, OK},

@@ -387,6 +387,36 @@ Test(net_classify, tftp_rrq)
 	free(c);
 }
 
+/* A Linux sender with tx checksum offload (a veth or tap peer) leaves only the
+ * pseudo header's sum in the field: dropped under a counter of its own, so the
+ * operator is told the fix; any other wrong value is a plain bad checksum. */
+Test(net_classify, udp_csum_left_for_offload)
+{
+	struct fr f;
+	struct bf_pkt p;
+	uint8_t *c, ph[12];
+
+	base_tftp(&f, -1);
+	put32(ph, ip_client);
+	put32(ph + 4, ip_server);
+	ph[8] = 0;
+	ph[9] = 17;
+	put16(ph + 10, (uint16_t)(f.len - f.l4));
+	uint16_t partial = ref_sum(0, ph, 12);
+	put16(f.b + f.l4 + 6, partial);
+	cr_assert_eq(classify(&p, &f, 0, &c), BF_CLASS_DROP);
+	cr_expect_eq(p.reason, BF_CTR_drop_udp_csum_offload);
+	free(c);
+	put16(f.b + f.l4 + 6, (uint16_t)(partial ^ 0x0100));
+	cr_assert_eq(classify(&p, &f, 0, &c), BF_CLASS_DROP);
+	cr_expect_eq(p.reason, BF_CTR_drop_udp_csum);
+	free(c);
+	/* the NIC said it checked: trusted as before */
+	put16(f.b + f.l4 + 6, partial);
+	cr_expect_eq(classify(&p, &f, BF_PKT_UDP_CSUM_OK, &c), BF_CLASS_UDP4);
+	free(c);
+}
+
 Test(net_classify, icmp_echo)
 {
 	static const size_t sizes[] = {0, 1, 56, 57, 1472};
