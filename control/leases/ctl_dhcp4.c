@@ -7,9 +7,13 @@
  * and iPXE user class.
  *
  * Runs on the control thread only: the single writer of lease state, so no
- * lock exists. Workers hand whole frames over through rte_rings; replies go
- * back through the receiving worker's reply ring and leave on its tx queue.
- * Leases are in memory for now (durability is a later step).
+ * lock exists. Workers hand whole frames over through rte_rings; replies are
+ * queued with ctl_reply() (ctl_commit.c) and leave once the LMDB commit that
+ * holds their lease is on disk (ctl_store.c).
+ *
+ * One file of about 1,200 lines: the lease table, address choice and the
+ * message handlers share one private state (struct ctl_leases, the request
+ * context) and read as one state machine; the codec lives in shared/.
  */
 #include <stdio.h>
 #include <stdlib.h>
