@@ -358,7 +358,7 @@ bool dp_ip6_is_ours(const struct dp_iface *ifc, const uint8_t addr[16]);
 struct rte_mbuf *dp_ip6_mld_report(struct rte_mempool *pool, uint16_t port,
 				   const struct dp_iface *ifc);
 
-/* Queue a frame for tx on its m->port; takes ownership. */
+/* What a worker sends (dp_out.c). Queue a frame for tx on its m->port; takes ownership. */
 void dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m);
 void dp_tx_flush(struct dp_worker *w, struct dp_ctx *ctx);
 
