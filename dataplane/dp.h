@@ -374,15 +374,6 @@ void dp_tftp_input6(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_sna
 		    struct rte_mbuf *m, const struct bf_ip6_pkt *p);
 /* Run expired retransmission timers. */
 void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
-/*
- * Queue DATA block blk (1-based, absolute) of img (octet form) cut in blksize
- * blocks to a (unicast or multicast), zero-copy with its precomputed checksum.
- * Returns 0, or -1 when out of mbufs (counted). Worker context only.
- */
-int dp_tftp_data_tx(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a,
-		    struct dp_image *img, uint16_t blksize, uint64_t blk);
-/* The image's per-block checksums for blksize, or NULL (no table for that size). */
-const uint16_t *dp_image_csums(const struct dp_image *img, uint16_t blksize);
 /* Is port one of this worker's unicast transfer ports? */
 bool dp_tftp_port_busy(const struct dp_worker *w, uint16_t port);
 /* The worker that owns TFTP transfer port tid. */
