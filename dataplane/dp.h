@@ -26,6 +26,7 @@
 #include "shared/bf_tftp.h"
 
 #include "dp_mtftp.h"
+#include "dp_tid.h"
 
 #define DP_MAX_WORKERS 64
 #define DP_MAX_PORTS 8
@@ -249,6 +250,7 @@ struct dp_worker {
 	uint64_t exc_last;		/* TSC of the last refill */
 	struct dp_tftp_table *tftp;
 	struct dp_mtftp *mtftp;		/* worker 0: multicast streams (dp_mtftp.c), else NULL */
+	struct dp_tids tids;		/* local ports held by transfers and streams (dp_tid.h) */
 	uint64_t rng[2];		/* xorshift128+ state, seeded from getrandom */
 	uint16_t ip_id;
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST * 4];
@@ -374,8 +376,6 @@ void dp_tftp_input6(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_sna
 		    struct rte_mbuf *m, const struct bf_ip6_pkt *p);
 /* Run expired retransmission timers. */
 void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
-/* Is port one of this worker's unicast transfer ports? */
-bool dp_tftp_port_busy(const struct dp_worker *w, uint16_t port);
 /* The worker that owns TFTP transfer port tid. */
 static inline unsigned
 dp_tftp_owner(const struct dp_ctx *ctx, uint16_t tid)

@@ -7,7 +7,11 @@
  *
  * Each worker owns its sessions; a session's transfer port (TID) is random
  * with tid % n_workers == worker id, so any worker that receives an ACK knows
- * the owner without a lookup (dp_tftp_owner).
+ * the owner without a lookup (dp_tftp_owner). This file owns the session
+ * table, requests, ACK handling, windows and retransmission timers; DATA
+ * packets are built by dp_data.c, ports are taken in the worker's TID map
+ * (dp_tid.h, shared with MTFTP streams), and RFC 2090 requests are taken by
+ * dp_mtftp_input before they get here.
  *
  * Rules against amplification and misuse (BAD-INPUTS.md):
  *  - before the client's first ACK only an OACK (or, without options, the
@@ -335,6 +339,7 @@ sess_end(struct dp_worker *w, uint32_t idx)
 
 	timer_del(t, idx);
 	t->by_tid[s->tid] = 0;
+	dp_tid_put(&w->tids, s->tid);
 	src_unlink(t, idx);
 	dp_image_put(s->img);
 	memset(s, 0, sizeof(*s));
@@ -525,12 +530,6 @@ sess_alloc(struct dp_worker *w)
 	return idx;
 }
 
-bool
-dp_tftp_port_busy(const struct dp_worker *w, uint16_t port)
-{
-	return w->tftp && w->tftp->by_tid[port];
-}
-
 /*
  * A free transfer port for a new session: tid % n_workers == this worker (any
  * worker can tell the owner), and, when the port's RSS is known, one whose
@@ -549,8 +548,7 @@ pick_tid(struct dp_ctx *ctx, struct dp_worker *w, uint16_t port_id, const struct
 		tid += (w->id + n - tid % n) % n;
 		/* 4011 goes to the lease manager (PXE boot server discovery) before any
 		 * transfer is looked up: a transfer there would never see its ACKs */
-		if (tid > 65535 || tid == BF_DHCP4_PXE_PORT || w->tftp->by_tid[tid] ||
-		    dp_mtftp_port_busy(w, (uint16_t)tid))
+		if (tid > 65535 || tid == BF_DHCP4_PXE_PORT || dp_tid_busy(&w->tids, (uint16_t)tid))
 			continue;
 		if (n == 1 || !r->reta_size)
 			return (int)tid;
@@ -619,9 +617,8 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		send_error(w, port_id, a, BF_TFTP_ERR_ACCESS, "read-only server");
 		return;
 	}
-	/* RFC 2090: one multicast stream for every client of the image (dp_mtftp.c) */
-	if (req.has_multicast && !a->v6 && dp_mtftp_rrq(ctx, w, snap, &req, &a->a4, port_id))
-		return;
+	/* An RFC 2090 request reaches here only when dp_mtftp_input left it to
+	 * unicast: the multicast option is ignored (RFC 2347). */
 	BF_CNT(&w->ctr, tftp_rrq);
 	BF_CNT_ADD(&w->ctr, tftp_bad_option, req.n_bad_opts);
 	/* The client's slot (a canary may take it): images and limits come from it. */
@@ -701,6 +698,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->size = ascii ? img->ascii_len : img->len;
 	s->tid = (uint16_t)tid;
 	t->by_tid[tid] = idx + 1;
+	dp_tid_take(&w->tids, (uint16_t)tid);
 	s->port_id = port_id;
 	s->addr = *a;
 	peer_set_sport(&s->addr, (uint16_t)tid);
