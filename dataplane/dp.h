@@ -26,6 +26,7 @@
 #include "shared/bf_tftp.h"
 
 #include "dp_mtftp.h"
+#include "dp_tid.h"
 
 #define DP_MAX_WORKERS 64
 #define DP_MAX_PORTS 8
@@ -249,6 +250,7 @@ struct dp_worker {
 	uint64_t exc_last;		/* TSC of the last refill */
 	struct dp_tftp_table *tftp;
 	struct dp_mtftp *mtftp;		/* worker 0: multicast streams (dp_mtftp.c), else NULL */
+	struct dp_tids tids;		/* local ports held by transfers and streams (dp_tid.h) */
 	uint64_t rng[2];		/* xorshift128+ state, seeded from getrandom */
 	uint16_t ip_id;
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST * 4];
@@ -362,7 +364,7 @@ bool dp_ip6_is_ours(const struct dp_iface *ifc, const uint8_t addr[16]);
 struct rte_mbuf *dp_ip6_mld_report(struct rte_mempool *pool, uint16_t port,
 				   const struct dp_iface *ifc);
 
-/* Queue a frame for tx on its m->port; takes ownership. */
+/* What a worker sends (dp_out.c). Queue a frame for tx on its m->port; takes ownership. */
 void dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m);
 void dp_tx_flush(struct dp_worker *w, struct dp_ctx *ctx);
 
@@ -378,17 +380,6 @@ void dp_tftp_input6(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_sna
 		    struct rte_mbuf *m, const struct bf_ip6_pkt *p);
 /* Run expired retransmission timers. */
 void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
-/*
- * Queue DATA block blk (1-based, absolute) of img (octet form) cut in blksize
- * blocks to a (unicast or multicast), zero-copy with its precomputed checksum.
- * Returns 0, or -1 when out of mbufs (counted). Worker context only.
- */
-int dp_tftp_data_tx(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a,
-		    struct dp_image *img, uint16_t blksize, uint64_t blk);
-/* The image's per-block checksums for blksize, or NULL (no table for that size). */
-const uint16_t *dp_image_csums(const struct dp_image *img, uint16_t blksize);
-/* Is port one of this worker's unicast transfer ports? */
-bool dp_tftp_port_busy(const struct dp_worker *w, uint16_t port);
 /* The worker that owns TFTP transfer port tid. */
 static inline unsigned
 dp_tftp_owner(const struct dp_ctx *ctx, uint16_t tid)

@@ -38,7 +38,10 @@
  * requests to it). A stream keeps a reference on its image, so a reload never
  * changes a stream's bytes, group or ports. Stream TIDs are multiples of the
  * worker count (worker 0's, like its unicast TIDs) and never a unicast
- * session's. DATA frames carry the configured TTL (default 1).
+ * session's (both take their ports in the worker's TID map, dp_tid.h). DATA
+ * frames carry the configured TTL (default 1). RFC 2090 requests are picked
+ * out of port 69 traffic by dp_mtftp_input, before the unicast dispatch, so
+ * dp_tftp.c needs nothing from here and this file nothing from it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -128,12 +131,6 @@ dp_mtftp_fini(struct dp_worker *w)
 			stream_end(w, &mt->s[i]);
 	rte_free(mt);
 	w->mtftp = NULL;
-}
-
-bool
-dp_mtftp_port_busy(const struct dp_worker *w, uint16_t port)
-{
-	return w->mtftp && w->mtftp->by_port[port];
 }
 
 /* ---- sending ---- */
@@ -300,11 +297,12 @@ stream_alloc(struct dp_worker *w, const struct dp_ctx *ctx)
 		uint32_t span = (65536u - TID_MIN) / ctx->n_workers;
 		uint32_t tid = TID_MIN + (uint32_t)(dp_rand(w) % span) * ctx->n_workers;
 		tid += (ctx->n_workers - tid % ctx->n_workers) % ctx->n_workers;
-		if (tid <= 65535 && !mt->by_port[tid] && !dp_tftp_port_busy(w, (uint16_t)tid)) {
+		if (tid <= 65535 && !dp_tid_busy(&w->tids, (uint16_t)tid)) {
 			memset(st, 0, sizeof(*st));
 			st->tid = (uint16_t)tid;
 			st->head = st->tail = NONE;
 			mt->by_port[tid] = (uint8_t)(st - mt->s + 1);
+			dp_tid_take(&w->tids, (uint16_t)tid);
 			return st;
 		}
 	}
@@ -360,6 +358,7 @@ stream_end(struct dp_worker *w, struct mc_stream *st)
 		i = next;
 	}
 	mt->by_port[st->tid] = 0;
+	dp_tid_put(&w->tids, st->tid);
 	dp_image_put(st->img);
 	memset(st, 0, sizeof(*st));
 	mt->n_active--;
@@ -480,9 +479,15 @@ rfc_free_group(const struct dp_mtftp *mt, uint32_t count)
 	return NONE;
 }
 
-bool
-dp_mtftp_rrq(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
-	     const struct bf_tftp_req *req, const struct bf_udp4_addr *a, uint16_t port_id)
+/*
+ * An RRQ to port 69 carrying the multicast option, parsed, on worker 0. a: the
+ * reply addressing (from our address and port 69 to the client). Returns true
+ * when the request was taken (a stream joined or started); false: dp_tftp.c
+ * serves it as an ordinary unicast transfer (the option is ignored, RFC 2347).
+ */
+static bool
+rfc_rrq(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
+	const struct bf_tftp_req *req, const struct bf_udp4_addr *a, uint16_t port_id)
 {
 	struct dp_mtftp *mt = w->mtftp;
 	const struct dp_mtftp_params *mp = &snap->mtftp;
@@ -801,12 +806,10 @@ stream_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap
 
 /* An RRQ with the multicast option? (a worker other than 0 hands it over) */
 static bool
-is_rfc2090(const struct bf_pkt *p)
+is_rfc2090(const struct bf_pkt *p, struct bf_tftp_req *req)
 {
-	struct bf_tftp_req req;
-
 	return p->pl_len > 2 && p->frame[p->pl_off + 1] == BF_TFTP_RRQ &&
-	       bf_tftp_parse_req(&req, p->frame + p->pl_off, p->pl_len) == 0 && req.has_multicast;
+	       bf_tftp_parse_req(req, p->frame + p->pl_off, p->pl_len) == 0 && req->has_multicast;
 }
 
 static bool
@@ -822,13 +825,14 @@ dp_mtftp_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 {
 	const struct dp_mtftp_params *mp = &snap->mtftp;
 	struct dp_mtftp *mt = w->mtftp;
+	struct bf_tftp_req req;
 	/* A request to the MTFTP port; anything else there may be a unicast
 	 * transfer's (a TID can equal the port on another worker). */
 	bool pxe = mp->pxe && p->dport == mp->pxe_sport &&
 		   (!(mt && mt->by_port[p->dport]) && (is_rrq(p) || p->pl_len < 4));
 
 	if (w->id != 0) {
-		if (!pxe && !(mp->mc && p->dport == BF_TFTP_PORT && is_rfc2090(p)))
+		if (!pxe && !(mp->mc && p->dport == BF_TFTP_PORT && is_rfc2090(p, &req)))
 			return false;
 		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 		if (rte_ring_enqueue(ctx->workers[0]->steer, m) != 0) {
@@ -850,6 +854,18 @@ dp_mtftp_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		pxe_rrq(ctx, w, snap, p, m->port);
 		rte_pktmbuf_free(m);
 		return true;
+	}
+	/* RFC 2090 is decided here, before dp_tftp.c sees the request, so that
+	 * unicast TFTP needs nothing from this file. */
+	if (mp->mc && p->dport == BF_TFTP_PORT && is_rfc2090(p, &req)) {
+		const struct dp_iface *ifc = &snap->iface[m->port];
+		struct bf_udp4_addr a;
+
+		bf_udp4_addr_reply(&a, p, ifc->mac, ifc->ip4);
+		if (rfc_rrq(ctx, w, snap, &req, &a, m->port)) {
+			rte_pktmbuf_free(m);
+			return true;
+		}
 	}
 	return false;
 }

@@ -49,8 +49,6 @@ struct dp_ctx;
 struct dp_worker;
 struct dp_snap;
 struct bf_pkt;
-struct bf_tftp_req;
-struct bf_udp4_addr;
 struct rte_mbuf;
 
 /* Worker 0 only, at start (after dp_tftp_init): the stream and client
@@ -61,24 +59,14 @@ void dp_mtftp_fini(struct dp_worker *w);
 /*
  * A UDP/IPv4 frame for our address, before the unicast TFTP dispatch: takes
  * frames for a stream's port (worker 0) and for the PXE MTFTP server port
- * (any worker; others steer them to worker 0), and, on workers other than 0,
- * RFC 2090 requests to port 69 (steered). Returns true when it took m.
+ * (any worker; others steer them to worker 0), and RFC 2090 requests to port
+ * 69 (worker 0 starts or joins a stream; others steer them to worker 0).
+ * Returns true when it took m; false leaves m to dp_tftp_input (an RFC 2090
+ * request that falls back to unicast included).
  */
 bool dp_mtftp_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
 		    struct rte_mbuf *m, const struct bf_pkt *p);
 
-/*
- * dp_tftp.c's hook: an RRQ carrying the RFC 2090 "multicast" option, parsed,
- * on worker 0 with multicast on. a: the reply addressing (from our address
- * and port 69 to the client). Returns true when the request was taken (a
- * stream joined or started, or refused with an ERROR); false: serve it as an
- * ordinary unicast transfer (the option is ignored, RFC 2347).
- */
-bool dp_mtftp_rrq(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap,
-		  const struct bf_tftp_req *req, const struct bf_udp4_addr *a, uint16_t port_id);
-
-/* Worker 0: is port a running stream's transfer port? (unicast TIDs avoid it) */
-bool dp_mtftp_port_busy(const struct dp_worker *w, uint16_t port);
 
 /*
  * Control thread: up to max rows (struct dp_tftp_info, dp.h) for the clients

@@ -7,7 +7,11 @@
  *
  * Each worker owns its sessions; a session's transfer port (TID) is random
  * with tid % n_workers == worker id, so any worker that receives an ACK knows
- * the owner without a lookup (dp_tftp_owner).
+ * the owner without a lookup (dp_tftp_owner). This file owns the session
+ * table, requests, ACK handling, windows and retransmission timers; DATA
+ * packets are built by dp_data.c, ports are taken in the worker's TID map
+ * (dp_tid.h, shared with MTFTP streams), and RFC 2090 requests are taken by
+ * dp_mtftp_input before they get here.
  *
  * Rules against amplification and misuse (BAD-INPUTS.md):
  *  - before the client's first ACK only an OACK (or, without options, the
@@ -29,6 +33,7 @@
 #include <arpa/inet.h>
 
 #include "dp.h"
+#include "dp_data.h"
 #include "shared/bf_csum.h"
 #include "shared/bf_dhcp4.h"
 #include "shared/bf_nd.h"
@@ -119,9 +124,7 @@ struct sess {
 	struct dp_image *img;
 	uint64_t size;
 	const uint16_t *sums;	/* the image's block checksums for blksize, or NULL */
-	uint8_t tpl[72];	/* headers of a full DATA block (sess_template) */
-	uint8_t tpl_len;	/* 0: no template */
-	uint16_t tpl_sum;
+	struct dp_data_tpl tpl;	/* headers of a full DATA block */
 	uint64_t nblocks;	/* blocks in the transfer: size / blksize + 1 */
 	uint64_t acked;		/* highest block acknowledged (absolute) */
 	uint64_t sent;		/* highest block sent (absolute) */
@@ -336,6 +339,7 @@ sess_end(struct dp_worker *w, uint32_t idx)
 
 	timer_del(t, idx);
 	t->by_tid[s->tid] = 0;
+	dp_tid_put(&w->tids, s->tid);
 	src_unlink(t, idx);
 	dp_image_put(s->img);
 	memset(s, 0, sizeof(*s));
@@ -439,158 +443,18 @@ send_error(struct dp_worker *w, uint16_t port_id, const struct peer *a, uint16_t
 		send_udp(w, port_id, a, buf, (size_t)n, NULL, 0);
 }
 
-/*
- * Blocks shorter than this are copied into the header mbuf: a second mbuf and
- * an atomic refcount cost more than copying a few hundred bytes.
- */
-#define DP_ZC_MIN 256
-
-const uint16_t *
-dp_image_csums(const struct dp_image *img, uint16_t blksize)
+/* The session's addressing as dp_data.h takes it. */
+static const void *
+sess_to(const struct sess *s)
 {
-	for (unsigned t = 0; t < DP_CSUM_TABS; t++)
-		if (img->csum[t].blksize == blksize)
-			return img->csum[t].sum;
-	return NULL;
-}
-
-/*
- * One DATA packet, zero-copy: a header mbuf (Ethernet/IP/UDP + the 4-byte TFTP
- * header) chained to an mbuf attached to the block's bytes in the image. The
- * UDP checksum is the header's sum plus the block's precomputed sum (sums, may
- * be NULL: then summed here). addr is a struct bf_udp4_addr or bf_udp6_addr.
- */
-static int
-data_tx(struct dp_worker *w, uint16_t port_id, bool v6, const void *addr, struct dp_image *img,
-	bool ascii, uint16_t blksize, const uint16_t *sums, uint64_t blk)
-{
-	const uint8_t *data = ascii ? img->ascii : img->data;
-	uint64_t size = ascii ? img->ascii_len : img->len;
-	uint64_t off = (blk - 1) * blksize;
-	uint16_t len = (uint16_t)(size - off < blksize ? size - off : blksize);
-	size_t l2 = v6 ? bf_udp6_hdr_len(addr) : bf_udp4_hdr_len(addr);
-	bool zc = len >= DP_ZC_MIN && w->ctx->port_zc[port_id];
-	struct rte_mbuf *m[2];
-
-	if (rte_pktmbuf_alloc_bulk(w->pool, m, zc ? 2 : 1) != 0) {
-		BF_CNT(&w->ctr, drop_nombuf);
-		return -1;
-	}
-	/* a fresh mbuf has room for headers plus DP_ZC_MIN bytes: append cannot fail */
-	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m[0], (uint16_t)(l2 + 4 + (zc ? 0 : len)));
-	bf_tftp_data_hdr(p + l2, (uint16_t)blk);
-	uint32_t sum = BF_TFTP_DATA + (uint16_t)blk;
-	if (sums && len) {
-		sum += sums[blk - 1];
-	} else if (len) {
-		BF_CNT(&w->ctr, tftp_csum_sw);
-		sum = bf_csum_add(sum, data + off, len);
-	}
-	if (zc) {
-		struct rte_mbuf_ext_shared_info *sh = &img->zc[w->id].sh;
-		rte_mbuf_ext_refcnt_update(sh, 1);
-		rte_pktmbuf_attach_extbuf(m[1], (void *)(uintptr_t)(data + off),
-					  (ascii ? img->ascii_iova : img->iova) + off, len, sh);
-		m[1]->data_len = len;
-		m[1]->pkt_len = len;
-		rte_pktmbuf_chain(m[0], m[1]); /* cannot fail: two segments */
-	} else if (len) {
-		memcpy(p + l2 + 4, data + off, len);
-	}
-	if (v6)
-		bf_udp6_hdr_write(p, addr, 4u + len, sum);
-	else
-		bf_udp4_hdr_write(p, addr, 4u + len, sum, w->ip_id++);
-	m[0]->port = port_id;
-	dp_tx_enqueue(w, m[0]);
-	return 0;
-}
-
-int
-dp_tftp_data_tx(struct dp_worker *w, uint16_t port_id, const struct bf_udp4_addr *a,
-		struct dp_image *img, uint16_t blksize, uint64_t blk)
-{
-	return data_tx(w, port_id, false, a, img, false, blksize, dp_image_csums(img, blksize),
-		       blk);
+	return s->addr.v6 ? (const void *)&s->addr.a6 : &s->addr.a4;
 }
 
 static int
 send_block(struct dp_worker *w, struct sess *s, uint64_t blk)
 {
-	return data_tx(w, s->port_id, s->addr.v6, s->addr.v6 ? (const void *)&s->addr.a6 : &s->addr.a4,
-		s->img, s->netascii, s->blksize, s->sums, blk);
-}
-
-/*
- * The headers of a full block for this session, built once: DATA then costs a
- * 64-byte copy, the block number and a checksum made of three partial sums
- * (template, TFTP header, the block's precomputed sum). The IPv4 ID is fixed
- * per session: DF is set, and RFC 6864 lets atomic datagrams reuse an ID.
- */
-static void
-sess_template(struct dp_worker *w, struct sess *s)
-{
-	size_t l2;
-
-	memset(s->tpl, 0, sizeof(s->tpl));
-	if (s->addr.v6) {
-		l2 = bf_udp6_hdr_len(&s->addr.a6);
-		bf_udp6_hdr_write(s->tpl, &s->addr.a6, 4u + s->blksize, 0);
-	} else {
-		l2 = bf_udp4_hdr_len(&s->addr.a4);
-		bf_udp4_hdr_write(s->tpl, &s->addr.a4, 4u + s->blksize, 0, w->ip_id++);
-	}
-	s->tpl_len = (uint8_t)l2;
-	/* what the header contributes: the complement of the checksum it got alone */
-	s->tpl_sum = (uint16_t)~bf_get_be16(s->tpl + l2 - 2);
-}
-
-#define DP_WIN_CHUNK 32
-
-/*
- * Full blocks first..first+n-1, zero-copy from the template: one bulk mbuf
- * allocation and one refcount update for all of them. The shared-info refcount
- * is 16 bits; a worker never has 65535 DATA mbufs in flight (tx rings and the
- * pool are far smaller). Returns the blocks queued (0: out of mbufs, counted).
- */
-static unsigned
-send_full_blocks(struct dp_worker *w, struct sess *s, uint64_t first, unsigned n)
-{
-	struct rte_mbuf *m[2 * DP_WIN_CHUNK];
-	const uint8_t *data = s->netascii ? s->img->ascii : s->img->data;
-	rte_iova_t iova = s->netascii ? s->img->ascii_iova : s->img->iova;
-	struct rte_mbuf_ext_shared_info *sh = &s->img->zc[w->id].sh;
-	uint16_t bs = s->blksize;
-	size_t l2 = s->tpl_len;
-
-	if (rte_pktmbuf_alloc_bulk(w->pool, m, 2 * n) != 0) {
-		BF_CNT(&w->ctr, drop_nombuf);
-		return 0;
-	}
-	rte_mbuf_ext_refcnt_update(sh, (int16_t)n);
-	for (unsigned i = 0; i < n; i++) {
-		struct rte_mbuf *h = m[2 * i], *e = m[2 * i + 1];
-		uint64_t blk = first + i, off = (blk - 1) * bs;
-		uint8_t *p = rte_pktmbuf_mtod(h, uint8_t *);
-
-		memcpy(p, s->tpl, sizeof(s->tpl)); /* fixed size: a few vector moves */
-		p[l2] = 0;
-		p[l2 + 1] = BF_TFTP_DATA;
-		bf_put_be16(p + l2 + 2, (uint16_t)blk);
-		uint16_t c = bf_csum_finish((uint32_t)s->tpl_sum + BF_TFTP_DATA + (uint16_t)blk +
-					    s->sums[blk - 1]);
-		bf_put_be16(p + l2 - 2, c ? c : 0xffff);
-		h->data_len = (uint16_t)(l2 + 4);
-		rte_pktmbuf_attach_extbuf(e, (void *)(uintptr_t)(data + off), iova + off, bs, sh);
-		e->data_len = bs;
-		e->pkt_len = bs;
-		h->next = e;
-		h->nb_segs = 2;
-		h->pkt_len = (uint32_t)(l2 + 4) + bs;
-		h->port = s->port_id;
-		dp_tx_enqueue(w, h);
-	}
-	return n;
+	return dp_data_tx(w, s->port_id, s->addr.v6, sess_to(s), s->img, s->netascii, s->blksize,
+			  s->sums, blk);
 }
 
 /* Send the blocks the window allows after the last acknowledged one. */
@@ -604,15 +468,17 @@ fill_window(struct dp_worker *w, struct sess *s, bool retransmit)
 		return;
 	uint64_t first = s->sent + 1, b = first;
 	/* full blocks take the template path; the short last one and odd cases data_tx */
-	uint64_t nfull = s->sums && s->tpl_len && s->blksize >= DP_ZC_MIN &&
+	uint64_t nfull = s->sums && s->tpl.len && s->blksize >= DP_ZC_MIN &&
 				 w->ctx->port_zc[s->port_id]
 			     ? s->size / s->blksize
 			     : 0;
 	while (b <= last) {
 		if (b <= nfull) {
 			uint64_t n = (last < nfull ? last : nfull) - b + 1;
-			unsigned sent = send_full_blocks(w, s, b, n > DP_WIN_CHUNK ? DP_WIN_CHUNK
-										   : (unsigned)n);
+			unsigned sent = dp_data_tx_full(w, &s->tpl, s->port_id, s->img, s->netascii,
+							 s->blksize, s->sums, b,
+							 n > DP_DATA_CHUNK ? DP_DATA_CHUNK
+									   : (unsigned)n);
 			if (!sent)
 				break;
 			b += sent;
@@ -664,12 +530,6 @@ sess_alloc(struct dp_worker *w)
 	return idx;
 }
 
-bool
-dp_tftp_port_busy(const struct dp_worker *w, uint16_t port)
-{
-	return w->tftp && w->tftp->by_tid[port];
-}
-
 /*
  * A free transfer port for a new session: tid % n_workers == this worker (any
  * worker can tell the owner), and, when the port's RSS is known, one whose
@@ -688,8 +548,7 @@ pick_tid(struct dp_ctx *ctx, struct dp_worker *w, uint16_t port_id, const struct
 		tid += (w->id + n - tid % n) % n;
 		/* 4011 goes to the lease manager (PXE boot server discovery) before any
 		 * transfer is looked up: a transfer there would never see its ACKs */
-		if (tid > 65535 || tid == BF_DHCP4_PXE_PORT || w->tftp->by_tid[tid] ||
-		    dp_mtftp_port_busy(w, (uint16_t)tid))
+		if (tid > 65535 || tid == BF_DHCP4_PXE_PORT || dp_tid_busy(&w->tids, (uint16_t)tid))
 			continue;
 		if (n == 1 || !r->reta_size)
 			return (int)tid;
@@ -758,9 +617,8 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		send_error(w, port_id, a, BF_TFTP_ERR_ACCESS, "read-only server");
 		return;
 	}
-	/* RFC 2090: one multicast stream for every client of the image (dp_mtftp.c) */
-	if (req.has_multicast && !a->v6 && dp_mtftp_rrq(ctx, w, snap, &req, &a->a4, port_id))
-		return;
+	/* An RFC 2090 request reaches here only when dp_mtftp_input left it to
+	 * unicast: the multicast option is ignored (RFC 2347). */
 	BF_CNT(&w->ctr, tftp_rrq);
 	BF_CNT_ADD(&w->ctr, tftp_bad_option, req.n_bad_opts);
 	/* The client's slot (a canary may take it): images and limits come from it. */
@@ -840,6 +698,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->size = ascii ? img->ascii_len : img->len;
 	s->tid = (uint16_t)tid;
 	t->by_tid[tid] = idx + 1;
+	dp_tid_take(&w->tids, (uint16_t)tid);
 	s->port_id = port_id;
 	s->addr = *a;
 	peer_set_sport(&s->addr, (uint16_t)tid);
@@ -880,7 +739,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->max_retries = s->retries_left = snap->tftp.retries;
 	s->nblocks = s->size / s->blksize + 1;
 	s->sums = ascii ? NULL : dp_image_csums(img, s->blksize);
-	sess_template(w, s);
+	dp_data_tpl_init(w, &s->tpl, s->addr.v6, sess_to(s), s->blksize);
 	s->acked = s->sent = 0;
 
 	char slot[40] = ""; /* named only when a canary sends the client elsewhere */

@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The worker loop. Phases, in order, once per iteration:
+ * The worker: create/destroy, the loop, and classify + dispatch of each frame
+ * to its handler (ARP and ICMP echo here; DHCP to the lease manager; IPv6,
+ * TFTP, MTFTP and the exception path in their own files). What a worker sends
+ * (tx queues, log lines, events) is dp_out.c. Phases, in order, once per
+ * iteration:
  *   rx       rte_eth_rx_burst on this worker's queue of every port, plus the
  *            steering ring (TFTP frames another worker received for us) and
  *            the lease manager's reply ring;
  *   classify bf_pkt_classify (pure, bounds-checked) and the address filter;
  *   handle   ARP, ICMP echo, DHCP (handed to the lease manager), TFTP;
- *   tx       per-port burst of everything queued;
  *   timers   TFTP retransmissions due;
+ *   tx       per-port burst of everything queued;
  *   quiesce  rcu_quiescent_state(): the snapshot read this iteration may go.
  * No locks, no allocation besides mbufs, no syscalls (idle sleep excepted,
  * done RCU-offline).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -30,66 +33,6 @@
  * between its ACKs would add idle_us to every block.
  */
 #define DP_IDLE_AFTER_US 1000
-
-void
-dp_log(struct dp_worker *w, const char *fmt, ...)
-{
-	struct dp_logring *r = w->log;
-	uint32_t head = r->head;
-	uint32_t tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
-	va_list ap;
-
-	if (head - tail >= DP_LOG_SLOTS) {
-		r->dropped++;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(r->line[head % DP_LOG_SLOTS], DP_LOG_LINE, fmt, ap);
-	va_end(ap);
-	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
-}
-
-void
-dp_log_drain(struct dp_worker *w, void (*fn)(const char *line, void *arg), void *arg)
-{
-	struct dp_logring *r = w->log;
-	uint32_t tail = r->tail;
-	uint32_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-
-	while (tail != head) {
-		fn(r->line[tail % DP_LOG_SLOTS], arg);
-		tail++;
-	}
-	__atomic_store_n(&r->tail, tail, __ATOMIC_RELEASE);
-}
-
-void
-dp_event(struct dp_worker *w, const struct dp_event *e)
-{
-	struct dp_evring *r = w->ev;
-	uint32_t head = r->head;
-
-	if (head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= DP_EV_SLOTS) {
-		r->dropped++;
-		return;
-	}
-	r->ev[head % DP_EV_SLOTS] = *e;
-	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
-}
-
-void
-dp_event_drain(struct dp_worker *w, void (*fn)(const struct dp_event *e, void *arg), void *arg)
-{
-	struct dp_evring *r = w->ev;
-	uint32_t tail = r->tail;
-	uint32_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-
-	while (tail != head) {
-		fn(&r->ev[tail % DP_EV_SLOTS], arg);
-		tail++;
-	}
-	__atomic_store_n(&r->tail, tail, __ATOMIC_RELEASE);
-}
 
 struct dp_worker *
 dp_worker_create(struct dp_ctx *ctx, unsigned id, unsigned lcore)
@@ -156,49 +99,6 @@ dp_worker_destroy(struct dp_worker *w)
 	rte_free(w->log);
 	rte_free(w->ev);
 	rte_free(w);
-}
-
-void
-dp_tx_flush(struct dp_worker *w, struct dp_ctx *ctx)
-{
-	(void)ctx;
-	while (w->tx_ports) {
-		uint16_t port = (uint16_t)__builtin_ctz(w->tx_ports);
-		uint16_t n = w->n_tx[port], sent = 0;
-		w->tx_ports &= (uint8_t)~(1u << port);
-		uint64_t bytes = 0;
-		/* counted before the burst: a sent mbuf is no longer ours to read */
-		for (uint16_t i = 0; i < n; i++)
-			bytes += w->tx[port][i]->pkt_len;
-		/* A few retries absorb a momentarily full ring; TFTP timers recover the rest. */
-		for (int tries = 0; tries < 4 && sent < n; tries++)
-			sent += rte_eth_tx_burst(port, w->queue, w->tx[port] + sent,
-						 (uint16_t)(n - sent));
-		if (sent < n) {
-			for (uint16_t i = sent; i < n; i++)
-				bytes -= w->tx[port][i]->pkt_len;
-			BF_CNT_ADD(&w->ctr, drop_tx_full, n - sent);
-			rte_pktmbuf_free_bulk(w->tx[port] + sent, n - sent);
-		}
-		BF_CNT_ADD(&w->ctr, tx_bytes, bytes);
-		BF_CNT_ADD(&w->ctr, tx_frames, sent);
-		w->n_tx[port] = 0;
-	}
-}
-
-void
-dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m)
-{
-	uint16_t port = m->port;
-
-	if (port >= DP_MAX_PORTS) {
-		rte_pktmbuf_free(m);
-		return;
-	}
-	if (w->n_tx[port] == RTE_DIM(w->tx[port]))
-		dp_tx_flush(w, w->ctx);
-	w->tx[port][w->n_tx[port]++] = m;
-	w->tx_ports |= (uint8_t)(1u << port);
 }
 
 static bool
