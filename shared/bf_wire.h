@@ -83,12 +83,18 @@ bf_rd_be32(struct bf_rd *r)
 	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
 }
 
-/* Pointer to the next n bytes, advancing past them; NULL (and err) if short. */
+/* Pointer to the next n bytes, advancing past them; NULL (and err) if short.
+ * A cursor over (NULL, 0) is valid and empty: reading 0 bytes from it gives a
+ * pointer to nothing, never NULL + 0 (undefined in C; clang's UBSan stops). */
 static inline const uint8_t *
 bf_rd_bytes(struct bf_rd *r, size_t n)
 {
+	static const uint8_t none[1];
+
 	if (!bf_rd_need(r, n))
 		return NULL;
+	if (!r->p)
+		return none;
 	const uint8_t *q = r->p + r->off;
 	r->off += n;
 	return q;
@@ -144,7 +150,8 @@ bf_wr_reserve(struct bf_wr *w, size_t n)
 		w->err = 1;
 		return NULL;
 	}
-	uint8_t *q = w->p + w->off;
+	/* (NULL, 0): only n == 0 gets here; no NULL + 0 (see bf_rd_bytes) */
+	uint8_t *q = w->p ? w->p + w->off : NULL;
 	w->off += n;
 	return q;
 }

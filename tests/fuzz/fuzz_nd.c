@@ -150,7 +150,7 @@ conf_from(struct bf_ra_conf *c, const struct bf_nd_msg *m)
 		memcpy(c->rdnss[i], m->rdnss[i], 16);
 	c->dnssl_lifetime = m->dnssl_lifetime;
 	size_t enc = 8;
-	while (c->n_dnssl < BF_RA_MAX_DNSSL &&
+	while (m->dnssl && c->n_dnssl < BF_RA_MAX_DNSSL &&
 	       bf_nd_dnssl_next(m->dnssl, m->dnssl_len, &off, name) == 1) {
 		if (enc + strlen(name) + 2 > 2040) /* one DNSSL option holds 255 units */
 			break;

@@ -16,6 +16,7 @@
 #include "bf_csum.h"
 #include "bf_net.h"
 #include "bf_rss.h"
+#include "bf_wire.h"
 
 /* ---- independent helpers -------------------------------------------------------------------- */
 
@@ -1398,4 +1399,28 @@ Test(net_counters, names)
 		cr_expect_not_null(bf_ctr_help[i]);
 	}
 	cr_expect_str_eq(bf_ctr_name[BF_CTR_drop_udp_len], "drop_udp_len");
+}
+
+/* The cursors over (NULL, 0): empty and valid, no arithmetic on NULL (clang's
+ * UBSan stops on NULL + 0; a DNSSL-less RA handed the RA writer exactly this). */
+Test(net_wire, null_empty_cursor)
+{
+	struct bf_rd r;
+	struct bf_wr w;
+
+	bf_rd_init(&r, NULL, 0);
+	cr_expect_eq(bf_rd_left(&r), 0);
+	cr_expect_not_null(bf_rd_bytes(&r, 0));
+	cr_expect_eq(r.err, 0);
+	struct bf_rd c = bf_rd_sub(&r, 0);
+	cr_expect_eq(c.err, 0);
+	cr_expect_eq(bf_rd_left(&c), 0);
+	cr_expect_null(bf_rd_bytes(&r, 1));
+	cr_expect_eq(r.err, 1);
+
+	bf_wr_init(&w, NULL, 0);
+	(void)bf_wr_reserve(&w, 0);
+	cr_expect_eq(w.err, 0);
+	cr_expect_null(bf_wr_reserve(&w, 1));
+	cr_expect_eq(w.err, 1);
 }
