@@ -29,6 +29,7 @@ TOOL_PACKAGE = {
     'atftp': 'atftp',
     'awk': 'mawk',
     'cc': 'gcc',
+    'clang': 'clang',
     'cmp': 'diffutils',
     'curl': 'curl',
     'dhclient': 'isc-dhcp-client',
@@ -60,7 +61,7 @@ ESSENTIAL = {'apt', 'coreutils', 'diffutils', 'dpkg', 'mawk', 'util-linux', 'bas
 # dpkg's names for a package that the table names by its usual one.
 ALIASES = {'gcc': {'gcc', 'gcc-12'}}
 
-SCAN = ('tests', 'demo')
+SCAN = ('tests', 'demo', 'tools')  # tools/: the scripts tests/run.sh runs
 
 
 def install_line(path, text):
