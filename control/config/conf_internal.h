@@ -156,6 +156,8 @@ struct y_http {
 	unsigned listen_count;
 	uint64_t *max_connections;
 	uint64_t *timeout;
+	uint64_t *per_source;
+	uint64_t *header_timeout;
 };
 
 struct y_ra_prefix {

@@ -167,6 +167,8 @@ static const cyaml_schema_field_t y_http_fields[] = {
     CYAML_FIELD_SEQUENCE("listen", PTR | OPT, struct y_http, listen, &y_token, 0, CTL_MAX_LISTEN),
     CYAML_FIELD_UINT_PTR("max_connections", OPT, struct y_http, max_connections),
     CYAML_FIELD_UINT_PTR("timeout", OPT, struct y_http, timeout),
+    CYAML_FIELD_UINT_PTR("per_source", OPT, struct y_http, per_source),
+    CYAML_FIELD_UINT_PTR("header_timeout", OPT, struct y_http, header_timeout),
     CYAML_FIELD_END,
 };
 

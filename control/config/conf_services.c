@@ -121,12 +121,19 @@ conv_http(struct ld *ld, const struct y_conf *y, struct ctl_conf *c)
 		snprintf(ch->listen[i].text, sizeof(ch->listen[i].text), "%s", h->listen[i]);
 		ch->n_listen++;
 	}
-	if (conf_num(ld, "http.max_connections", h->max_connections, 1024, 1, 65536, &v))
+	if (conf_num(ld, "http.max_connections", h->max_connections, 4096, 1, 65536, &v))
 		return -1;
 	ch->max_connections = (uint32_t)v;
 	if (conf_num(ld, "http.timeout", h->timeout, 30, 1, 3600, &v))
 		return -1;
 	ch->timeout_s = (uint32_t)v;
+	/* slow or many connections from one source must not take every slot */
+	if (conf_num(ld, "http.per_source", h->per_source, 64, 1, 65536, &v))
+		return -1;
+	ch->per_source = (uint32_t)v;
+	if (conf_num(ld, "http.header_timeout", h->header_timeout, 10, 1, 3600, &v))
+		return -1;
+	ch->header_timeout_s = (uint32_t)v;
 	return 0;
 }
 

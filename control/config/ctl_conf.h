@@ -186,8 +186,10 @@ struct ctl_conf_http {
 		uint16_t port;
 		char text[64];	/* as written, for messages */
 	} listen[CTL_MAX_LISTEN];
-	uint32_t max_connections; /* default 1024 */
+	uint32_t max_connections; /* per listen address (default 4096) */
 	uint32_t timeout_s;	/* idle connection timeout (default 30) */
+	uint32_t per_source;	/* connections one client address may hold (default 64) */
+	uint32_t header_timeout_s; /* a request's headers complete within (default 10) */
 };
 
 /* Router Advertisements on every interface with IPv6 addresses (ra:). */

@@ -10,6 +10,13 @@
  * only around an image lookup: waiting while online would hold up every
  * synchronize_rcu() of the control thread until the next request came.
  *
+ * Slow clients: a client address holds at most http.per_source connections
+ * (refused at accept beyond that), and a connection whose request headers are
+ * not complete http.header_timeout seconds after it opened (or after its last
+ * response) is shut down: 1,000 connections sending a header byte at a time
+ * cannot keep the slots, which only time out when idle in MHD's own sense.
+ * Both are bf-http's own bookkeeping (one thread: no locks).
+ *
  * Lifetimes: a request takes its own image reference inside the read-side
  * section, so a reload (or a re-rendered file) never pulls memory from under
  * a download; the response's free callback drops it. The body is read
@@ -30,7 +37,9 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -38,6 +47,7 @@
 #include <urcu-qsbr.h>
 
 #include "control/core/ctl.h"
+#include "shared/bf_hash.h"
 #include "shared/bf_http.h"
 #include "shared/bf_tftp.h"
 
@@ -56,8 +66,31 @@ struct req {
 	char peer[INET6_ADDRSTRLEN + 8];
 };
 
+/* One connection, from MHD's STARTED notification to CLOSED. */
+struct conn {
+	struct conn *prev, *next;	/* every open connection, for the header sweep */
+	struct src *src;
+	uint64_t since_ms;		/* opened, or last response done: headers due by */
+	bool in_request;		/* headers complete, a request is being answered */
+	bool cut;			/* shut down for a slow header (counted once) */
+	int fd;
+};
+
+/* A client address and how many connections it holds (hashed, chained). */
+struct src {
+	struct src *next;
+	uint8_t key[17];		/* family, then 4 or 16 address bytes */
+	uint32_t n;
+};
+
 struct http {
 	struct dp_ctx *dp;
+	uint32_t per_source;
+	uint64_t header_ms;
+	struct conn conns;		/* list head */
+	uint64_t last_sweep_ms;
+	struct src **src_tab;
+	uint32_t src_mask;
 	struct MHD_Daemon *d[CTL_MAX_LISTEN];
 	unsigned n;
 	int epfd, wakefd;
@@ -69,6 +102,14 @@ struct http {
 };
 
 static struct http g_http = {.epfd = -1, .wakefd = -1};
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /* Single writer; the atomic store lets ctl_http_counters() read at any time. */
 static void
@@ -120,6 +161,135 @@ peer_str(struct MHD_Connection *conn, char *out, size_t cap)
 		snprintf(out, cap, "[%s]:%u", ip, ntohs(a->sin6_port));
 	} else {
 		snprintf(out, cap, "?");
+	}
+}
+
+/* ---- per-source connection counts and the header deadline --------------- */
+
+/* The table key of a client address; false for a family we do not count. */
+static bool
+src_key(const struct sockaddr *sa, uint8_t key[17])
+{
+	memset(key, 0, 17);
+	if (sa && sa->sa_family == AF_INET) {
+		key[0] = 4;
+		memcpy(key + 1, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+		return true;
+	}
+	if (sa && sa->sa_family == AF_INET6) {
+		key[0] = 6;
+		memcpy(key + 1, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+		return true;
+	}
+	return false;
+}
+
+static struct src **
+src_slot(struct http *h, const uint8_t key[17])
+{
+	struct src **pp = &h->src_tab[bf_fnv1a32(key, 17, BF_FNV32_INIT) & h->src_mask];
+
+	while (*pp && memcmp((*pp)->key, key, 17) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* MHD asks before it takes a connection: refuse a source at its limit. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct http *h = cls;
+	uint8_t key[17];
+	struct src **pp;
+
+	(void)addrlen;
+	if (!src_key(addr, key))
+		return MHD_YES;
+	pp = src_slot(h, key);
+	if (*pp && (*pp)->n >= h->per_source) {
+		cnt_add(BF_CTR_http_refused_source, 1);
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static void
+conn_unlink(struct conn *c)
+{
+	c->prev->next = c->next;
+	c->next->prev = c->prev;
+}
+
+/* STARTED: count the source and start the header clock; CLOSED: undo both. */
+static void
+on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+	      enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct conn *c = calloc(1, sizeof(*c));
+		const union MHD_ConnectionInfo *ci;
+		uint8_t key[17];
+
+		*socket_context = c;
+		if (!c)
+			return; /* not tracked: MHD's idle timeout still applies */
+		ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c->fd = ci ? ci->connect_fd : -1;
+		c->since_ms = mono_ms();
+		ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && src_key(ci->client_addr, key)) {
+			struct src **pp = src_slot(h, key);
+			if (!*pp && (*pp = calloc(1, sizeof(**pp))) != NULL)
+				memcpy((*pp)->key, key, 17);
+			if ((c->src = *pp) != NULL)
+				c->src->n++;
+		}
+		c->next = h->conns.next;
+		c->prev = &h->conns;
+		c->next->prev = c;
+		h->conns.next = c;
+		return;
+	}
+	struct conn *c = *socket_context;
+	if (!c)
+		return;
+	*socket_context = NULL;
+	conn_unlink(c);
+	if (c->src && --c->src->n == 0) {
+		struct src **pp = src_slot(h, c->src->key);
+		*pp = c->src->next;
+		free(c->src);
+	}
+	free(c);
+}
+
+static struct conn *
+conn_of(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Shut down connections whose request headers are overdue; MHD sees the end
+ * of the stream and closes them (CLOSED frees them). The fd is still MHD's and
+ * open here: we run between MHD_run calls on MHD's only thread. */
+static void
+sweep_slow_headers(struct http *h)
+{
+	uint64_t now = mono_ms();
+
+	if (now - h->last_sweep_ms < 250)
+		return;
+	h->last_sweep_ms = now;
+	for (struct conn *c = h->conns.next; c != &h->conns; c = c->next) {
+		if (c->in_request || c->cut || c->fd < 0 || now - c->since_ms < h->header_ms)
+			continue;
+		c->cut = true;
+		shutdown(c->fd, SHUT_RDWR);
+		cnt_add(BF_CTR_http_header_timeout, 1);
 	}
 }
 
@@ -321,6 +491,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			return MHD_NO;
 		r->refs = 1; /* MHD's request slot, dropped by on_completed */
 		*req_cls = r;
+		struct conn *c = conn_of(conn);
+		if (c)
+			c->in_request = true; /* headers complete: the deadline is met */
 		log_str(r->method, sizeof(r->method), method);
 		log_str(r->name, sizeof(r->name), url);
 		peer_str(conn, r->peer, sizeof(r->peer));
@@ -363,7 +536,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct req *r = *req_cls;
 
 	(void)cls;
-	(void)conn;
+	struct conn *c = conn_of(conn);
+	if (c) { /* keep-alive: the next request's headers are due from now */
+		c->in_request = false;
+		c->since_ms = mono_ms();
+	}
 	if (!r)
 		return;
 	*req_cls = NULL;
@@ -441,7 +618,11 @@ http_main(void *arg)
 	rcu_register_thread();
 	rcu_thread_offline();
 	while (!__atomic_load_n(&h->quit, __ATOMIC_ACQUIRE)) {
-		int k = epoll_wait(h->epfd, ev, (int)(h->n + 1), next_timeout(h));
+		int t = next_timeout(h);
+		/* wake at least every 250 ms while connections may owe headers */
+		if (h->conns.next != &h->conns && (t < 0 || t > 250))
+			t = 250;
+		int k = epoll_wait(h->epfd, ev, (int)(h->n + 1), t);
 		if (k < 0 && errno != EINTR) {
 			CTL_LOG(ERR, "http: epoll_wait: %s; server stopped", strerror(errno));
 			break;
@@ -449,6 +630,7 @@ http_main(void *arg)
 		/* MHD_run on each: required after every wait, whatever woke us */
 		for (unsigned i = 0; i < h->n; i++)
 			MHD_run(h->d[i]);
+		sweep_slow_headers(h);
 	}
 	stop_daemons(h); /* completion callbacks run here, on this thread */
 	rcu_unregister_thread();
@@ -492,10 +674,11 @@ start_daemon(struct http *h, const struct ctl_conf_http *conf, unsigned i, char 
 	 * letting a second daemon bind the same port silently. */
 	h->mhd_msg[0] = '\0';
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    flags, conf->listen[i].port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
+	    flags, conf->listen[i].port, on_accept, h, on_request, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned int)conf->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)conf->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (!d) {
@@ -521,6 +704,32 @@ release(struct http *h)
 	if (h->wakefd >= 0)
 		close(h->wakefd);
 	h->epfd = h->wakefd = -1;
+	if (h->src_tab) { /* MHD_stop_daemon closed every connection: all counts are 0 */
+		for (uint32_t i = 0; i <= h->src_mask; i++)
+			while (h->src_tab[i]) {
+				struct src *s = h->src_tab[i];
+				h->src_tab[i] = s->next;
+				free(s);
+			}
+		free(h->src_tab);
+		h->src_tab = NULL;
+	}
+}
+
+/* Every connection is a descriptor: make room for all the slots configured
+ * (the soft limit is often 1024; up to the hard limit, else say so). */
+static void
+raise_fd_limit(uint64_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		CTL_LOG(WARNING, "http: open-file limit %llu is below the %llu connections "
+			"configured (raise LimitNOFILE / ulimit -n)",
+			(unsigned long long)rl.rlim_cur, (unsigned long long)want);
 }
 
 int
@@ -536,6 +745,20 @@ ctl_http_start(struct dp_ctx *dp, const struct ctl_conf_http *conf, char *err, s
 	}
 	h->dp = dp;
 	h->quit = 0;
+	h->per_source = conf->per_source;
+	h->header_ms = (uint64_t)conf->header_timeout_s * 1000;
+	h->conns.next = h->conns.prev = &h->conns;
+	uint64_t slots = (uint64_t)conf->max_connections * conf->n_listen;
+	uint32_t buckets = 64;
+	while (buckets < slots && buckets < (1u << 20))
+		buckets <<= 1;
+	h->src_tab = calloc(buckets, sizeof(*h->src_tab));
+	h->src_mask = buckets - 1;
+	if (!h->src_tab) {
+		snprintf(err, errlen, "http: out of memory");
+		return -1;
+	}
+	raise_fd_limit(slots + 256);
 	h->epfd = epoll_create1(EPOLL_CLOEXEC);
 	h->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (h->epfd < 0 || h->wakefd < 0 || epoll_watch(h->epfd, h->wakefd) != 0) {

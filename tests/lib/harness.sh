@@ -71,6 +71,7 @@ BF_LEASE_STORE=${BF_LEASE_STORE:-}	# bootfarmd dhcp4.lease_store (LMDB dir); emp
 BF_KERNEL_IF=${BF_KERNEL_IF:-}
 BF_SERVER_IP6=${BF_SERVER_IP6:-}	# interfaces[0].ipv6 (ADDR/PREFIX); empty: none
 BF_HTTP_LISTEN=${BF_HTTP_LISTEN:-}
+BF_HTTP_EXTRA=${BF_HTTP_EXTRA:-}	# more http: keys ("  per_source: 8" lines)
 # Boot rules, first match wins: UEFI HTTP Boot (arch 16 with option 60
 # "HTTPClient...": a URL, no image), iPXE clients, then UEFI x64 (arch 7, 9),
 # then everything else (BIOS).
@@ -470,6 +471,8 @@ bf_write_bootfarmd_config() {
 		fi
 		if [[ -n ${BF_HTTP_LISTEN:-} ]]; then
 			printf 'http:\n  listen: [ %s ]\n' "$BF_HTTP_LISTEN"
+			# more http: keys, each line indented by two spaces
+			[[ -z ${BF_HTTP_EXTRA:-} ]] || printf '%s\n' "$BF_HTTP_EXTRA"
 		fi
 		# Each test's own control socket; metrics only when a test asks.
 		printf 'control:\n  socket: "%s"\n  metrics: "%s"\n' "$BF_CTL_SOCK" "${BF_METRICS:-off}"

@@ -168,6 +168,8 @@ Test(conf, full_every_field)
 	cr_expect_eq(c->http.listen[2].port, 81);
 	cr_expect_eq(c->http.max_connections, 10);
 	cr_expect_eq(c->http.timeout_s, 5);
+	cr_expect_eq(c->http.per_source, 3);
+	cr_expect_eq(c->http.header_timeout_s, 2);
 	cr_expect(c->dhcp6.enabled);
 	cr_expect_eq(c->dhcp6.preferred, 1800);
 	cr_expect_eq(c->dhcp6.valid, 3600);
@@ -312,8 +314,10 @@ Test(conf, minimal_defaults)
 	cr_expect_eq(c->http.n_listen, 0);
 	cr_expect_not(c->ra.enabled);
 	cr_expect_not(c->dhcp6.enabled);
-	cr_expect_eq(c->http.max_connections, 1024);
+	cr_expect_eq(c->http.max_connections, 4096);
 	cr_expect_eq(c->http.timeout_s, 30);
+	cr_expect_eq(c->http.per_source, 64);
+	cr_expect_eq(c->http.header_timeout_s, 10);
 	cr_expect_str_eq(c->ifaces[0].kernel, "");
 
 	cr_assert_eq(c->n_ifaces, 1);
