@@ -90,6 +90,8 @@ struct ctl_canary {
 struct ctl_exch;
 struct ctl_where;
 
+#define CTL_PORT_MAX_FDS 16	/* af_packet queue sockets per port we read */
+
 struct ctl {
 	struct dp_ctx *dp;
 	struct ctl_leases *leases;
@@ -122,6 +124,15 @@ struct ctl {
 	struct {
 		uint64_t seen, at;
 	} csum_hint[DP_MAX_PORTS];
+	/* Losses below the workers per served port (ops/ctl_ports.c). */
+	struct ctl_port_loss {
+		bool probed, af_packet;
+		unsigned n_fds;
+		int fds[CTL_PORT_MAX_FDS];	/* af_packet: the PMD's packet sockets */
+		uint64_t kernel_drops;		/* their PACKET_STATISTICS drops, summed */
+		uint64_t total[4];		/* missed, nombuf, rx errors, tx errors */
+		uint64_t warned[4], warned_at[4];
+	} port_loss[DP_MAX_PORTS];
 };
 
 /* Monotonic clock: microseconds, milliseconds, seconds. */

@@ -276,6 +276,26 @@ out_gauges(struct out *o, const struct ctl *c)
 	}
 }
 
+#define PORT_LOSS_NAME PREFIX "port_lost_frames_total"
+
+/* Frames lost below the workers, per served port (ops/ctl_ports.c). */
+static void
+out_port_losses(struct out *o, const struct ctl *c)
+{
+	static const char *const reason[4] = {"rx_missed", "rx_nombuf", "rx_errors", "tx_errors"};
+
+	out_header(o, PORT_LOSS_NAME,
+		   "Frames lost below the workers (ring overruns, no mbuf, errors), by port "
+		   "and reason",
+		   "counter");
+	for (unsigned i = 0; i < c->dp->n_ports && i < DP_MAX_PORTS; i++)
+		for (unsigned k = 0; k < 4; k++)
+			out_printf(o, "%s{port=\"%u\",reason=\"%s\"} %llu\n", PORT_LOSS_NAME,
+				   c->dp->port_ids[i], reason[k],
+				   (unsigned long long)__atomic_load_n(&c->port_loss[i].total[k],
+								       __ATOMIC_RELAXED));
+}
+
 /* into += h, each word read whole (h has another writer). */
 static void
 hist_add(struct bf_hist *into, const struct bf_hist *h)
@@ -334,6 +354,7 @@ ctl_metrics_render(const struct ctl *c, char *buf, size_t cap)
 		buf[0] = '\0';
 	out_counters(&o, c);
 	out_gauges(&o, c);
+	out_port_losses(&o, c);
 	out_hists(&o, c);
 	return o.len;
 }
@@ -343,7 +364,7 @@ ctl_metrics_render(const struct ctl *c, char *buf, size_t cap)
 static int
 names_unique(char *err, size_t errlen)
 {
-	enum { N = BF_CTR__COUNT + F__COUNT + G__COUNT + 1 };
+	enum { N = BF_CTR__COUNT + F__COUNT + G__COUNT + 2 };
 	char names[N][128];
 	unsigned n = 0;
 	const char *str;
@@ -356,6 +377,7 @@ names_unique(char *err, size_t errlen)
 	for (unsigned g = 0; g < G__COUNT; g++)
 		snprintf(names[n++], sizeof(names[0]), "%s", gauges[g].name);
 	snprintf(names[n++], sizeof(names[0]), "%s", HIST_NAME);
+	snprintf(names[n++], sizeof(names[0]), "%s", PORT_LOSS_NAME);
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned j = i + 1; j < n; j++)
 			if (strcmp(names[i], names[j]) == 0) {

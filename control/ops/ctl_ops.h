@@ -124,5 +124,15 @@ void ctl_write_stats(const struct ctl *c);
  */
 uint64_t ctl_csum_hint(const struct ctl *c, uint16_t port, char *buf, size_t len);
 void ctl_hints_tick(struct ctl *c, uint64_t now_s);
+/*
+ * Frames lost below the workers (ctl_ports.c): once a second, read every
+ * served port's statistics (and af_packet's kernel ring drops) into the
+ * drop_port_* counters and warn, rate-limited, when they grow.
+ * ctl_ports_hints: fn(line) for each port and counter with losses.
+ */
+void ctl_ports_tick(struct ctl *c, uint64_t now_s);
+/* "net_af_packet0 iface=eth1": the port's device and its arguments, for messages. */
+void ctl_port_name(uint16_t port, char *buf, size_t len);
+size_t ctl_ports_hints(const struct ctl *c, void (*fn)(const char *hint, void *arg), void *arg);
 
 #endif

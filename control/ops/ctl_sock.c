@@ -190,6 +190,12 @@ iso_time(int64_t t, char *buf, size_t len)
 
 /* ---- commands ---- */
 
+static void
+add_hint(const char *hint, void *arg)
+{
+	json_array_append_new(arg, json_string(hint));
+}
+
 static json_t *
 cmd_stats(struct ctl *c, json_t *req)
 {
@@ -216,6 +222,7 @@ cmd_stats(struct ctl *c, json_t *req)
 	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
 		if (ctl_csum_hint(c, p, hint, sizeof(hint)))
 			json_array_append_new(hints, json_string(hint));
+	ctl_ports_hints(c, add_hint, hints);
 	return ok(json_pack("{s:o, s:o, s:o}", "counters", ctr, "gauges", g, "hints", hints));
 }
 

@@ -2,9 +2,6 @@
 /* Counter sums and the stats file: every thread's counters in one place. */
 #include <stdio.h>
 
-#include <rte_dev.h>
-#include <rte_devargs.h>
-#include <rte_ethdev.h>
 
 #include "control/core/ctl.h"
 #include "control/leases/ctl_leases.h"
@@ -60,26 +57,19 @@ uint64_t
 ctl_csum_hint(const struct ctl *c, uint16_t port, char *buf, size_t len)
 {
 	uint64_t n = 0;
-	char name[RTE_ETH_NAME_MAX_LEN] = "?";
-	const char *args = "";
-	struct rte_eth_dev_info info;
+	char name[160];
 
 	for (unsigned i = 0; i < c->dp->n_workers && port < DP_MAX_PORTS; i++)
 		n += __atomic_load_n(&c->dp->workers[i]->csum_offload[port], __ATOMIC_RELAXED);
 	if (!n || !len)
 		return n;
-	rte_eth_dev_get_name_by_port(port, name);
-	if (rte_eth_dev_info_get(port, &info) == 0 && info.device) {
-		const struct rte_devargs *da = rte_dev_devargs(info.device);
-		if (da && da->args)
-			args = da->args;	/* e.g. iface=veth1: the link it is on */
-	}
+	ctl_port_name(port, name, sizeof(name));
 	snprintf(buf, len,
-		 "port %u (%s%s%s): %llu UDP frames dropped with the checksum left for transmit "
+		 "port %u (%s): %llu UDP frames dropped with the checksum left for transmit "
 		 "offload (drop_udp_csum_offload): a local sender (veth, tap, container or VM) has "
 		 "tx checksum offload on and nothing on this link completes it; turn it off on "
 		 "the sending interface: ethtool -K <interface> tx off",
-		 port, name, *args ? " " : "", args, (unsigned long long)n);
+		 port, name, (unsigned long long)n);
 	return n;
 }
 

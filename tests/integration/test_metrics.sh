@@ -58,9 +58,10 @@ bf_check_eq "GET /metrics: status and Content-Type" \
 promtool_clean "$M0" "at start"
 
 # Every counter exactly once: as many counter samples as BF_CTR lines in the
-# .def list, and the drops family has one series per drop_ counter.
+# .def list, and the drops family has one series per drop_ counter. The
+# per-port breakdown of the drop_port_* counters is counted on its own.
 counter_samples() {
-	awk '$1 == "#" && $2 == "TYPE" && $4 == "counter" { c[$3] = 1; next }
+	awk '$1 == "#" && $2 == "TYPE" && $4 == "counter" && $3 != "bootfarm_port_lost_frames_total" { c[$3] = 1; next }
 	     $1 !~ /^#/ { n = $1; sub(/\{.*/, "", n); if (n in c) k++ }
 	     END { print k + 0 }' "$1"
 }
@@ -68,6 +69,9 @@ bf_check_eq "every counter of bf_counters.def exposed exactly once" \
 	"$(grep -c '^BF_CTR(' "$DEF")" "$(counter_samples "$M0")"
 bf_check_eq "bootfarm_drops_total: one series per drop_ counter" \
 	"$(grep -c '^BF_CTR(drop_' "$DEF")" "$(grep -c '^bootfarm_drops_total{reason="' "$M0")"
+bf_check_eq "bootfarm_port_lost_frames_total: four reasons for port 0, at 0" \
+	"rx_errors 0 rx_missed 0 rx_nombuf 0 tx_errors 0" \
+	"$(sed -n 's/^bootfarm_port_lost_frames_total{port="0",reason="\([a-z_]*\)"} \([0-9]*\)$/\1 \2/p' "$M0" | sort | paste -sd' ')"
 bf_check_eq "no family declared twice" "" "$(awk '$2 == "TYPE" { print $3 }' "$M0" | sort | uniq -d)"
 bf_check_eq "counters all end in _total" "" \
 	"$(awk '$2 == "TYPE" && $4 == "counter" && $3 !~ /_total$/ { print $3 }' "$M0")"
