@@ -324,10 +324,15 @@ main(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < g_dp.n_ports; i++) {
 		const struct dp_iface *ifc = &snap->iface[g_dp.port_ids[i]];
-		char ipb[16], macb[18];
-		CTL_LOG(NOTICE, "port %u: %s %s/%u mtu %u (%s)", g_dp.port_ids[i],
-			bf_mac_str(ifc->mac, macb), bf_ip4_str(ifc->ip4, ipb), ifc->prefix4, ifc->mtu,
-			ifc->configured ? "serving" : "not configured: ignored");
+		char ipb[16], macb[18], name[160];
+		uint16_t p = g_dp.port_ids[i];
+		/* what the rings are: the first thing to know when frames go missing
+		 * (net_af_packet ignores descriptors: its ring is framecnt frames) */
+		ctl_port_name(p, name, sizeof(name));
+		CTL_LOG(NOTICE, "port %u: %s %s/%u mtu %u (%s); %s, %u queue pair(s) of %u rx / %u tx descriptors",
+			p, bf_mac_str(ifc->mac, macb), bf_ip4_str(ifc->ip4, ipb), ifc->prefix4, ifc->mtu,
+			ifc->configured ? "serving" : "not configured: ignored", name, n_workers,
+			g_dp.port_rxd[p], g_dp.port_txd[p]);
 	}
 	CTL_LOG(NOTICE, "%u worker(s) on lcores; control thread started; ready", n_workers);
 	for (unsigned i = 1; i < n_workers; i++)

@@ -293,6 +293,7 @@ struct dp_ctx {
 	bool kernel_port[DP_MAX_PORTS];		/* by port id: an exception tap, not served */
 	struct bf_counters exc_ctr;		/* the exception thread's own counters */
 	struct rte_mempool *pool;
+	uint16_t port_rxd[DP_MAX_PORTS], port_txd[DP_MAX_PORTS]; /* descriptors per queue */
 	bool port_zc[DP_MAX_PORTS];		/* the port sends chained mbufs (zero-copy DATA) */
 	struct bf_rss rss[DP_MAX_PORTS];	/* the NIC's RSS (reta_size 0: none): TFTP TIDs */
 	struct dp_worker *workers[DP_MAX_WORKERS];

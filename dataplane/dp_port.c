@@ -88,6 +88,8 @@ port_start(struct dp_ctx *ctx, uint16_t pid, unsigned nq, char *err, size_t errl
 	}
 	uint16_t nrx = DP_RX_DESC, ntx = DP_TX_DESC;
 	rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
+	ctx->port_rxd[pid] = nrx;
+	ctx->port_txd[pid] = ntx;
 	for (uint16_t q = 0; q < nq; q++) {
 		rc = rte_eth_rx_queue_setup(pid, q, nrx, rte_eth_dev_socket_id(pid), NULL,
 					    ctx->pool);
