@@ -430,6 +430,21 @@ conv_dhcp4(struct ld *ld, const struct y_conf *y, struct ctl_conf *c, const stru
 		     CONF_LEASE_MAX, &v))
 		return -1;
 	c->decline_time = (uint32_t)v;
+	static const struct y_limits4 no_limits;
+	const struct y_limits4 *lm = d->limits ? d->limits : &no_limits;
+	if (conf_num(ld, "dhcp4.limits.leases_per_circuit", lm->leases_per_circuit, 0, 0, 1u << 24,
+		     &v))
+		return -1;
+	c->limits4.per_circuit = (uint32_t)v;
+	if (conf_num(ld, "dhcp4.limits.leases_per_relay", lm->leases_per_relay, 0, 0, 1u << 24, &v))
+		return -1;
+	c->limits4.per_relay = (uint32_t)v;
+	if (conf_num(ld, "dhcp4.limits.leases_per_port", lm->leases_per_port, 0, 0, 1u << 24, &v))
+		return -1;
+	c->limits4.per_port = (uint32_t)v;
+	if (conf_num(ld, "dhcp4.limits.new_per_second", lm->new_per_second, 0, 0, 1000000, &v))
+		return -1;
+	c->limits4.new_per_s = (uint32_t)v;
 	if (d->lease_store) {
 		c->lease_store = d->lease_store[0] == '/' ? strdup(d->lease_store)
 							  : conf_join_path(ld->dir, d->lease_store);

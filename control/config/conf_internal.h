@@ -86,7 +86,15 @@ struct y_subnet {
 	unsigned hosts_count;
 };
 
+struct y_limits4 {
+	uint64_t *leases_per_circuit;
+	uint64_t *leases_per_relay;
+	uint64_t *leases_per_port;
+	uint64_t *new_per_second;
+};
+
 struct y_dhcp4 {
+	struct y_limits4 *limits;
 	int *authoritative;
 	int *proxy;
 	uint64_t *lease_time;

@@ -80,7 +80,16 @@ static const cyaml_schema_value_t y_subnet_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_subnet, y_subnet_fields),
 };
 
+static const cyaml_schema_field_t y_limits4_fields[] = {
+    CYAML_FIELD_UINT_PTR("leases_per_circuit", OPT, struct y_limits4, leases_per_circuit),
+    CYAML_FIELD_UINT_PTR("leases_per_relay", OPT, struct y_limits4, leases_per_relay),
+    CYAML_FIELD_UINT_PTR("leases_per_port", OPT, struct y_limits4, leases_per_port),
+    CYAML_FIELD_UINT_PTR("new_per_second", OPT, struct y_limits4, new_per_second),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t y_dhcp4_fields[] = {
+    CYAML_FIELD_MAPPING_PTR("limits", OPT, struct y_dhcp4, limits, y_limits4_fields),
     CYAML_FIELD_ENUM_PTR("authoritative", OPT | CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE,
 			 struct y_dhcp4, authoritative, y_bool_strings,
 			 CYAML_ARRAY_LEN(y_bool_strings)),

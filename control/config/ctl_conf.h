@@ -253,6 +253,13 @@ struct ctl_conf {
 	uint32_t lease_time;		/* default 3600 */
 	uint32_t max_lease_time;	/* default 86400 */
 	uint32_t decline_time;		/* a DECLINEd address rests this long (3600) */
+	/* dhcp4.limits (0: none): leases a client origin may hold at once, by
+	 * relay option 82 (circuit/remote id), by relay address (giaddr), or by
+	 * the port a directly attached client is on; new leases per second per
+	 * origin. A reservation or a client with a lease is never limited. */
+	struct ctl_conf_limits4 {
+		uint32_t per_circuit, per_relay, per_port, new_per_s;
+	} limits4;
 	char *lease_store;		/* LMDB directory for durable leases, NULL: memory only */
 	size_t n_subnets;
 	struct ctl_conf_subnet *subnets;

@@ -45,8 +45,24 @@ enum lease_state {
 	L_DECLINED,
 };
 
+/*
+ * Where new clients come from, for dhcp4.limits: a relay's option 82 (circuit
+ * and remote id), a relay (giaddr), or the port of directly attached clients.
+ * Counts the leases it holds and meters new ones (token bucket); freed by the
+ * tick once it holds none and its bucket is full again.
+ */
+#define ORIGIN_BUCKETS 4096u
+struct ctl_origin {
+	struct ctl_origin *next;
+	uint64_t key;			/* FNV-64 of the kind and its bytes */
+	uint32_t n;			/* leases (offered or bound) it holds */
+	double tokens;			/* new leases it may start now */
+	uint64_t last_ms;		/* bucket last refilled */
+};
+
 struct ctl_lease {
 	struct ctl_lease *next_key, *next_ip, *next_mac;
+	struct ctl_origin *origin;	/* counted against, or NULL */
 	uint32_t ip;
 	uint8_t state;
 	uint8_t key_len;
@@ -72,6 +88,8 @@ struct ctl_leases {
 	struct {
 		uint32_t first, next;
 	} cursor[CURSOR_SLOTS];
+	struct ctl_origin *origins[ORIGIN_BUCKETS];
+	uint64_t limit_logged_ms;	/* the last "limit reached" warning */
 };
 
 struct ctl_leases *
@@ -85,6 +103,12 @@ ctl_leases_free(struct ctl_leases *l)
 {
 	if (!l)
 		return;
+	for (uint32_t i = 0; i < ORIGIN_BUCKETS; i++)
+		while (l->origins[i]) {
+			struct ctl_origin *o = l->origins[i];
+			l->origins[i] = o->next;
+			free(o);
+		}
 	for (uint32_t i = 0; i < LEASE_BUCKETS; i++) {
 		struct ctl_lease *e = l->by_key[i];
 		while (e) {
@@ -166,6 +190,8 @@ lease_unlink(struct ctl_leases *l, struct ctl_lease *x)
 		*pp = x->next_mac;
 	if (x->state == L_BOUND)
 		l->bound--;
+	if (x->origin)
+		x->origin->n--;
 	if (l->store && (x->state == L_BOUND || x->state == L_DECLINED)) {
 		ctl_store_del(l->store, x->ip);
 		BF_CNT(l->ctr, dhcp4_store_writes);
@@ -221,6 +247,10 @@ lease_set_state(struct ctl_leases *l, struct ctl_lease *x, uint8_t st)
 {
 	if (x->state == L_BOUND)
 		l->bound--;
+	if (st == L_DECLINED && x->origin) { /* a resting address is nobody's lease */
+		x->origin->n--;
+		x->origin = NULL;
+	}
 	x->state = st;
 	if (st == L_BOUND)
 		l->bound++;
@@ -283,6 +313,22 @@ ctl_dhcp4_tick(struct ctl *c, uint64_t now_s)
 			if (e->expires <= now_s)
 				lease_unlink(l, e);
 			e = n;
+		}
+	}
+	uint64_t now_ms = ctl_mono_ms();
+	const struct ctl_conf_limits4 *lim =
+	    c->dp->snap ? &((const struct ctl_snapdata *)c->dp->snap->ctl)->conf->limits4 : NULL;
+	for (uint32_t i = 0; i < ORIGIN_BUCKETS; i++) {
+		struct ctl_origin **pp = &l->origins[i];
+		while (*pp) {
+			struct ctl_origin *o = *pp;
+			/* idle: no lease, and a bucket that has refilled (or no rate) */
+			if (o->n == 0 && (!lim || !lim->new_per_s || now_ms - o->last_ms >= 1000)) {
+				*pp = o->next;
+				free(o);
+			} else {
+				pp = &o->next;
+			}
 		}
 	}
 }
@@ -485,6 +531,112 @@ pick_address(struct req_ctx *r, uint64_t now)
 		}
 	}
 	return 0;
+}
+
+/* ---- dhcp4.limits: what one origin of new clients may take ---- */
+
+static bool
+limits_on(const struct ctl_conf_limits4 *lim)
+{
+	return lim->per_circuit || lim->per_relay || lim->per_port || lim->new_per_s;
+}
+
+/* The client's origin (found or made), and the lease cap that applies to it. */
+static struct ctl_origin *
+origin_of(struct req_ctx *r, uint32_t *cap, const char **kind)
+{
+	const struct ctl_conf_limits4 *lim = &r->d->conf->limits4;
+	struct ctl_leases *l = r->c->leases;
+	size_t n82 = 0;
+	const uint8_t *o82 = bf_dhcp4_get(r->m, BF_O4_RELAY_INFO, &n82);
+	uint64_t h;
+
+	if (o82 && n82) { /* the relay names the client's switch port (circuit id) */
+		h = bf_fnv1a64("c", 1, BF_FNV64_INIT);
+		h = bf_fnv1a64(o82, n82, bf_fnv1a64(&r->m->giaddr, 4, h));
+		*cap = lim->per_circuit;
+		*kind = "circuit";
+	} else if (r->m->giaddr) {
+		h = bf_fnv1a64(&r->m->giaddr, 4, bf_fnv1a64("r", 1, BF_FNV64_INIT));
+		*cap = lim->per_relay;
+		*kind = "relay";
+	} else {
+		h = bf_fnv1a64(&r->port_id, 2, bf_fnv1a64("p", 1, BF_FNV64_INIT));
+		*cap = lim->per_port;
+		*kind = "port";
+	}
+	struct ctl_origin **pp = &l->origins[h % ORIGIN_BUCKETS];
+	while (*pp && (*pp)->key != h)
+		pp = &(*pp)->next;
+	if (!*pp && (*pp = calloc(1, sizeof(**pp))) != NULL) {
+		(*pp)->key = h;
+		(*pp)->tokens = lim->new_per_s;
+		(*pp)->last_ms = ctl_mono_ms();
+	}
+	return *pp;
+}
+
+/*
+ * May this client start a new lease? Only a client with no lease and no
+ * reservation is asked: a starvation attack (many spoofed MACs behind one
+ * port or circuit) is held to the origin's share, and everyone else keeps
+ * theirs. Refused: no answer (the client retries), counted, logged at most
+ * once every 10 s.
+ */
+static bool
+lease_admit(struct req_ctx *r, uint64_t now)
+{
+	const struct ctl_conf_limits4 *lim = &r->d->conf->limits4;
+	struct ctl_leases *l = r->c->leases;
+	uint32_t cap;
+	const char *kind;
+	enum bf_ctr why;
+
+	if (!limits_on(lim) || (r->host && r->host->host->has_ip) ||
+	    lease_by_key(l, r->key, r->key_len) ||
+	    (r->m->htype == 1 && r->m->hlen == 6 && lease_by_mac(l, r->m->chaddr, r->subnet, now)))
+		return true;
+	struct ctl_origin *o = origin_of(r, &cap, &kind);
+	if (!o)
+		return true; /* out of memory: no worse than without limits */
+	uint64_t now_ms = ctl_mono_ms();
+	if (lim->new_per_s) {
+		o->tokens += (double)(now_ms - o->last_ms) * lim->new_per_s / 1000.0;
+		if (o->tokens > lim->new_per_s)
+			o->tokens = lim->new_per_s;
+		o->last_ms = now_ms;
+	}
+	if (cap && o->n >= cap)
+		why = BF_CTR_drop_dhcp4_limit_leases;
+	else if (lim->new_per_s && o->tokens < 1.0)
+		why = BF_CTR_drop_dhcp4_limit_rate;
+	else {
+		if (lim->new_per_s)
+			o->tokens -= 1.0;
+		return true;
+	}
+	r->c->ctr.v[why]++;
+	if (now_ms - l->limit_logged_ms >= 10000 || !l->limit_logged_ms) {
+		l->limit_logged_ms = now_ms;
+		CTL_LOG(WARNING, "dhcp4: %s: no new lease for %s (%s limit reached: %u leases held%s)",
+			kind, r->macs, why == BF_CTR_drop_dhcp4_limit_rate ? "rate" : "lease",
+			o->n, why == BF_CTR_drop_dhcp4_limit_rate ? ", new_per_second spent" : "");
+	}
+	return false;
+}
+
+/* A lease just made counts against its client's origin. */
+static void
+origin_attach(struct req_ctx *r, struct ctl_lease *e)
+{
+	uint32_t cap;
+	const char *kind;
+
+	if (e->origin || !limits_on(&r->d->conf->limits4))
+		return;
+	e->origin = origin_of(r, &cap, &kind);
+	if (e->origin)
+		e->origin->n++;
 }
 
 static const struct ctl_conf_boot_rule *
@@ -916,6 +1068,7 @@ lease_bind(struct req_ctx *r, uint32_t ip, uint8_t state, uint64_t expires)
 		e = lease_add(l, r->key, r->key_len, ip, r->m->chaddr);
 	if (!e)
 		return NULL;
+	origin_attach(r, e);
 	lease_set_state(l, e, state);
 	e->expires = expires;
 	return e;
@@ -926,6 +1079,8 @@ do_discover(struct req_ctx *r, uint64_t now)
 {
 	char ipb[16];
 	BF_CNT(&r->c->ctr, dhcp4_discover);
+	if (!lease_admit(r, now))
+		return;
 	uint32_t ip = pick_address(r, now);
 	if (!ip) {
 		BF_CNT(&r->c->ctr, dhcp4_pool_empty);
@@ -994,6 +1149,8 @@ do_request(struct req_ctx *r, uint64_t now)
 			return;
 		}
 	}
+	if (!lease_admit(r, now)) /* a REQUEST with no offer before it starts a lease too */
+		return;
 	uint32_t t = lease_time(r);
 	struct ctl_lease *e = lease_bind(r, ip, L_BOUND, now + t);
 	if (!e) {

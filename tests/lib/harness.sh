@@ -65,6 +65,7 @@ BF_CID_HOST=${BF_CID_HOST:-01:02:bf:00:00:61}
 BF_CID_IP=${BF_CID_IP:-10.77.0.6}
 BF_UUID_HOST=${BF_UUID_HOST:-00112233445566778899aabbccddeeff}
 BF_UUID_IP=${BF_UUID_IP:-10.77.0.7}
+BF_DHCP4_EXTRA=${BF_DHCP4_EXTRA:-}	# more dhcp4: keys ("  limits: ..." lines)
 BF_LEASE_STORE=${BF_LEASE_STORE:-}	# bootfarmd dhcp4.lease_store (LMDB dir); empty: none
 # The exception path: the kernel interface bootfarmd creates in S for port 0
 # (empty: none), and the built-in HTTP server's listen list (YAML flow items).
@@ -489,6 +490,8 @@ bf_write_bootfarmd_config() {
 		if [[ ${BF_PROXY:-0} == 1 ]]; then
 			echo "  proxy: true"
 		fi
+		# more dhcp4: keys, each line indented by two spaces
+		[[ -z ${BF_DHCP4_EXTRA:-} ]] || printf '%s\n' "$BF_DHCP4_EXTRA"
 		cat <<-EOF
 		  subnets:
 		    - subnet: $BF_NET/$BF_PREFIX

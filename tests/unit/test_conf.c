@@ -169,6 +169,10 @@ Test(conf, full_every_field)
 	cr_expect_eq(c->http.max_connections, 10);
 	cr_expect_eq(c->http.timeout_s, 5);
 	cr_expect_eq(c->http.per_source, 3);
+	cr_expect_eq(c->limits4.per_circuit, 2);
+	cr_expect_eq(c->limits4.per_relay, 300);
+	cr_expect_eq(c->limits4.per_port, 40);
+	cr_expect_eq(c->limits4.new_per_s, 5);
 	cr_expect_eq(c->http.header_timeout_s, 2);
 	cr_expect(c->dhcp6.enabled);
 	cr_expect_eq(c->dhcp6.preferred, 1800);
@@ -317,6 +321,8 @@ Test(conf, minimal_defaults)
 	cr_expect_eq(c->http.max_connections, 4096);
 	cr_expect_eq(c->http.timeout_s, 30);
 	cr_expect_eq(c->http.per_source, 64);
+	cr_expect_eq(c->limits4.per_port, 0); /* no limits unless asked */
+	cr_expect_eq(c->limits4.new_per_s, 0);
 	cr_expect_eq(c->http.header_timeout_s, 10);
 	cr_expect_str_eq(c->ifaces[0].kernel, "");
 
