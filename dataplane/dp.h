@@ -231,6 +231,9 @@ struct dp_logring {
 	char line[DP_LOG_SLOTS][DP_LOG_LINE];
 };
 
+/* Buckets of the unsolicited-ERROR limiter (dp_err_allowed), by source address hash. */
+#define DP_ERR_BUCKETS 1024
+
 /* Per-worker state: owned and written by one worker lcore only. */
 struct dp_worker {
 	struct dp_ctx *ctx;
@@ -253,6 +256,7 @@ struct dp_worker {
 	struct dp_tids tids;		/* local ports held by transfers and streams (dp_tid.h) */
 	uint64_t rng[2];		/* xorshift128+ state, seeded from getrandom */
 	uint16_t ip_id;
+	uint64_t err_last[DP_ERR_BUCKETS];	/* dp_err_allowed: TSC of the last ERROR, by source hash */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST * 4];
 	uint16_t n_tx[DP_MAX_PORTS];
 	uint8_t tx_ports;		/* bit p: n_tx[p] > 0 (an idle flush costs one test) */
@@ -363,6 +367,14 @@ struct rte_mbuf *dp_ip6_mld_report(struct rte_mempool *pool, uint16_t port,
 /* What a worker sends (dp_out.c). Queue a frame for tx on its m->port; takes ownership. */
 void dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m);
 void dp_tx_flush(struct dp_worker *w, struct dp_ctx *ctx);
+/*
+ * May the worker send an ERROR nobody asked for (a packet to a port with no
+ * transfer of the sender's) to source key (16 bytes, IPv4 as ::ffff:a.b.c.d)
+ * at TSC now? At most one per second per bucket of sources, so such ERRORs
+ * never outnumber what spoofed packets can trigger by more than that. Takes
+ * the token when it answers true.
+ */
+bool dp_err_allowed(struct dp_worker *w, const uint8_t key[16], uint64_t now);
 
 /* TFTP (dp_tftp.c) */
 int dp_tftp_init(struct dp_worker *w, uint32_t max_sessions);

@@ -602,6 +602,10 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	char canon[BF_TFTP_MAX_NAME + 1];
 	char who[64];
 
+	if (bf_tftp_is_error(in->pl, in->pl_len)) { /* nothing to answer: see handle_transfer */
+		BF_CNT(&w->ctr, tftp_error_unanswered);
+		return;
+	}
 	int rc = bf_tftp_parse_req(&req, in->pl, in->pl_len);
 	if (rc == BF_TFTP_E_MODE) {
 		BF_CNT(&w->ctr, drop_tftp_malformed);
@@ -796,9 +800,19 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 	    peer_dport(&t->s[ref - 1].addr) != in->sport) {
 		if (w->ctx->exc[port_id])
 			return false;
-		/* Not a transfer of ours, or another host's packet: tell it, touch nothing. */
-		BF_CNT(&w->ctr, tftp_unknown_tid);
-		send_error(w, port_id, &in->reply, BF_TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+		/* Not a transfer of ours, or another host's packet: touch nothing. An
+		 * ERROR is never answered (CVE-2024-2169: two servers would trade
+		 * "unknown transfer ID" forever); anything else is told so at most
+		 * once a second per source, so spoofed packets buy no more than that. */
+		if (bf_tftp_is_error(in->pl, in->pl_len)) {
+			BF_CNT(&w->ctr, tftp_error_unanswered);
+		} else if (!dp_err_allowed(w, in->reply.key, rte_rdtsc())) {
+			BF_CNT(&w->ctr, tftp_unknown_tid_limited);
+		} else {
+			BF_CNT(&w->ctr, tftp_unknown_tid);
+			send_error(w, port_id, &in->reply, BF_TFTP_ERR_UNKNOWN_TID,
+				   "unknown transfer ID");
+		}
 		return true;
 	}
 	uint32_t idx = ref - 1;

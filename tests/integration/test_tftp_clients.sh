@@ -162,6 +162,14 @@ if [[ $SERVER == bootfarmd ]]; then
 		test "$(bf_counter tftp_rrq_dup)" -ge $((dup0 + 2))
 	bf_check_eq "counter tftp_superseded" $((sup0 + 1)) "$(bf_counter tftp_superseded)"
 	bf_check "no transfer timed out (the repeats left no orphan)" test "$(bf_counter tftp_timeout_abort)" -eq 0
+	# No ERROR loops (CVE-2024-2169) and no ERROR flood to one source.
+	una0=$(bf_counter tftp_error_unanswered) lim0=$(bf_counter tftp_unknown_tid_limited)
+	probe "ERRORs and stray packets" errors "$S" 40001
+	bf_stats_settle || true
+	bf_check_eq "counter tftp_error_unanswered (the ERRORs to 40001 and 69)" $((una0 + 2)) \
+		"$(bf_counter tftp_error_unanswered)"
+	bf_check_eq "counter tftp_unknown_tid_limited (19 of the 20 ACKs)" $((lim0 + 19)) \
+		"$(bf_counter tftp_unknown_tid_limited)"
 	# A full session table drops requests unanswered: an ERROR would end a PXE
 	# ROM's boot, while silence makes it ask again, when a session may be free.
 	# (also at log level NOTICE: no line per transfer, as dnsmasq's quiet-tftp)

@@ -12,6 +12,13 @@
                               ones over the server's session limit get no
                               answer at all (no ERROR); once the transfers are
                               aborted, an unanswered port asking again is served.
+  errors SERVER PORT          ERRORs and stray packets to PORT, a server port
+                              with no transfer (CVE-2024-2169, "Loop DoS"): an
+                              ERROR there or to port 69 is never answered (a
+                              peer that answers every ERROR gets no loop), and
+                              20 ACKs from one source get one ERROR 5 a second.
+
+SERVER may be an IPv6 address.
 
 Standard library only. Exit 0 when every expectation holds, 1 otherwise, with
 one line per check on stdout ("ok: ..." / "FAIL: ...").
@@ -52,9 +59,12 @@ def recv(s, wait):
     return (op, num, data[4:], peer)
 
 
+FAMILY = socket.AF_INET
+
+
 def sock():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", 0))
+    s = socket.socket(FAMILY, socket.SOCK_DGRAM)
+    s.bind(("::" if FAMILY == socket.AF_INET6 else "0.0.0.0", 0))
     return s
 
 
@@ -210,14 +220,63 @@ def cmd_full(server, name, n):
         late.sendto(struct.pack("!HH", ERROR, 0) + b"bye\0", r[3])
 
 
+def drain(s, wait):
+    """Every packet that arrives within `wait` seconds (at most 1000)."""
+    got = []
+    end = time.time() + wait
+    while len(got) < 1000 and time.time() < end:
+        r = recv(s, max(0.01, end - time.time()))
+        if r is not None:
+            got.append(r)
+    return got
+
+
+def cmd_errors(server, port):
+    s = sock()
+    err = struct.pack("!HH", ERROR, 5) + b"Unknown transfer ID\0"
+    # A peer that answers every ERROR with an ERROR, as a server that thinks
+    # it is being spoken to: the spoofed opener of the loop. Bounded: 2 s.
+    s.sendto(err, (server, port))
+    loops = 0
+    end = time.time() + 2
+    while time.time() < end and loops < 1000:
+        r = recv(s, max(0.01, end - time.time()))
+        if r is None:
+            break
+        loops += 1
+        s.sendto(err, r[3])
+    check(loops == 0, "an ERROR to a port with no transfer is not answered (%d answers)" % loops)
+    s.sendto(err, (server, 69))
+    got = drain(s, 1)
+    check(not got, "an ERROR to port 69 is not answered (%d answers)" % len(got))
+    # Anything else there is told "unknown transfer ID", once a second per source.
+    for _ in range(20):
+        s.sendto(struct.pack("!HH", ACK, 1), (server, port))
+    got = drain(s, 0.8)
+    errs = [r for r in got if r[0] == ERROR and r[1] == 5]
+    check(len(got) == 1 and len(errs) == 1,
+          "20 ACKs to a port with no transfer: one ERROR 5 (%d packets, %d ERROR 5)"
+          % (len(got), len(errs)))
+    time.sleep(0.4)  # past the second: the source may be told again
+    s.sendto(struct.pack("!HH", ACK, 1), (server, port))
+    got = drain(s, 1)
+    check(len(got) == 1 and got[0][0] == ERROR and got[0][1] == 5,
+          "a second later: one ERROR 5 again (%d packets)" % len(got))
+
+
 def main():
+    global FAMILY
     a = sys.argv[1:]
+    if len(a) > 1 and ":" in a[1]:
+        FAMILY = socket.AF_INET6
     if len(a) == 4 and a[0] == "dup":
         cmd_dup(a[1], a[2], a[3])
     elif len(a) == 5 and a[0] == "supersede":
         cmd_supersede(a[1], a[2], a[3], a[4])
     elif len(a) == 4 and a[0] == "full":
         cmd_full(a[1], a[2], int(a[3]))
+    elif len(a) == 3 and a[0] == "errors":
+        cmd_errors(a[1], int(a[2]))
     else:
         sys.exit(__doc__)
     sys.exit(1 if failed else 0)
