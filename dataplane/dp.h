@@ -388,6 +388,14 @@ void dp_tftp_input6(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_sna
 		    struct rte_mbuf *m, const struct bf_ip6_pkt *p);
 /* Run expired retransmission timers. */
 void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
+/*
+ * A transfer whose client has not acknowledged anything yet (its OACK or
+ * block 1 outstanding) may come from a spoofed address: its answer is sent
+ * again at most this many times, then the session is dropped without a word
+ * (tftp_embryo_timeout), so a request never costs more than 1 + this many
+ * answers. A compile-time constant: tftp.retries applies after the first ACK.
+ */
+#define DP_TFTP_EMBRYO_RETRIES 2
 /* The worker that owns TFTP transfer port tid. */
 static inline unsigned
 dp_tftp_owner(const struct dp_ctx *ctx, uint16_t tid)

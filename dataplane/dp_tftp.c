@@ -15,7 +15,9 @@
  *
  * Rules against amplification and misuse (BAD-INPUTS.md):
  *  - before the client's first ACK only an OACK (or, without options, the
- *    first block) is sent, plus its retransmissions;
+ *    first block) is sent, plus at most DP_TFTP_EMBRYO_RETRIES
+ *    retransmissions, then the session goes without a word: bounded bytes to
+ *    an address that may be spoofed;
  *  - a window > 1 opens only after that ACK; window and blksize are capped;
  *  - a duplicate ACK is ignored (no Sorcerer's Apprentice); only the timer
  *    retransmits;
@@ -110,6 +112,7 @@ struct sess {
 	uint8_t max_retries;
 	uint8_t netascii;
 	uint8_t starved;	/* the pool ran dry mid-window: resume at the next tick */
+	uint8_t embryo;		/* no ACK from the client yet (DP_TFTP_EMBRYO_RETRIES) */
 	uint16_t tid;
 	uint16_t port_id;
 	uint16_t blksize;
@@ -740,7 +743,10 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		s->oack.windowsize = true;
 		s->oack.windowsize_val = s->window;
 	}
-	s->max_retries = s->retries_left = snap->tftp.retries;
+	s->max_retries = snap->tftp.retries;
+	s->retries_left = s->max_retries < DP_TFTP_EMBRYO_RETRIES ? s->max_retries
+								 : DP_TFTP_EMBRYO_RETRIES;
+	s->embryo = 1;
 	s->nblocks = s->size / s->blksize + 1;
 	s->sums = ascii ? NULL : dp_image_csums(img, s->blksize);
 	dp_data_tpl_init(w, &s->tpl, s->addr.v6, sess_to(s), s->blksize);
@@ -844,6 +850,7 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 			return true;
 		}
 		s->state = S_DATA;
+		s->embryo = 0;
 		s->retries_left = s->max_retries;
 		fill_window(w, s, false);
 		timer_arm(t, idx, rte_rdtsc());
@@ -861,6 +868,7 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 		return true;
 	}
 	s->acked = blk;
+	s->embryo = 0;
 	s->retries_left = s->max_retries;
 	if (s->acked == s->nblocks) {
 		finish(w, idx);
@@ -945,7 +953,13 @@ dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now)
 				idx = next;
 				continue;
 			}
-			if (!s->retries_left) {
+			if (!s->retries_left && s->embryo) {
+				/* never acknowledged: perhaps never asked (a spoofed
+				 * source); no log line, so a flood costs no log */
+				BF_CNT(&w->ctr, tftp_embryo_timeout);
+				sess_event(w, s, DP_EV_TFTP_TIMEOUT, 0);
+				sess_end(w, idx);
+			} else if (!s->retries_left) {
 				char who[64];
 				BF_CNT(&w->ctr, tftp_timeout_abort);
 				dp_log(w, "tftp: %s to %s timed out at block %llu/%llu",

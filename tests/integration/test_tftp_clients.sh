@@ -170,6 +170,16 @@ if [[ $SERVER == bootfarmd ]]; then
 		"$(bf_counter tftp_error_unanswered)"
 	bf_check_eq "counter tftp_unknown_tid_limited (19 of the 20 ACKs)" $((lim0 + 19)) \
 		"$(bf_counter tftp_unknown_tid_limited)"
+	# A request from a source that never acknowledges (perhaps spoofed) gets its
+	# answer and 2 retransmissions (1 s apart), then nothing (8 s: the old 5
+	# retransmissions would show).
+	emb0=$(bf_counter tftp_embryo_timeout) tmo0=$(bf_counter tftp_timeout_abort)
+	probe "never acknowledged" noack "$S" small.bin 8
+	bf_stats_settle || true
+	bf_check_eq "counter tftp_embryo_timeout (both requests dropped silently)" $((emb0 + 2)) \
+		"$(bf_counter tftp_embryo_timeout)"
+	bf_check_eq "counter tftp_timeout_abort unchanged (no log line for them)" "$tmo0" \
+		"$(bf_counter tftp_timeout_abort)"
 	# A full session table drops requests unanswered: an ERROR would end a PXE
 	# ROM's boot, while silence makes it ask again, when a session may be free.
 	# (also at log level NOTICE: no line per transfer, as dnsmasq's quiet-tftp)

@@ -17,12 +17,18 @@
                               ERROR there or to port 69 is never answered (a
                               peer that answers every ERROR gets no loop), and
                               20 ACKs from one source get one ERROR 5 a second.
+  noack SERVER NAME WAIT      an RRQ without options and one with options
+                              that are never acknowledged: each gets at most 3
+                              answers (the first and 2 retransmissions) in WAIT
+                              seconds; prints the amplification (bytes received
+                              / request bytes).
 
 SERVER may be an IPv6 address.
 
 Standard library only. Exit 0 when every expectation holds, 1 otherwise, with
 one line per check on stdout ("ok: ..." / "FAIL: ...").
 """
+import select
 import socket
 import struct
 import sys
@@ -264,6 +270,39 @@ def cmd_errors(server, port):
           "a second later: one ERROR 5 again (%d packets)" % len(got))
 
 
+def cmd_noack(server, name, wait):
+    # header bytes per frame around the UDP payload: Ethernet + IP + UDP
+    hdr = 14 + (40 if FAMILY == socket.AF_INET6 else 20) + 8
+    cases = [("RRQ without options", b"\0\1" + name.encode() + b"\0octet\0"),
+             ("RRQ with blksize 1468 and tsize", rrq(name))]
+    socks = []
+    for what, req in cases:
+        s = sock()
+        s.sendto(req, (server, 69))
+        socks.append((what, req, s))
+    t0 = time.time()
+    answers = {id(s): [] for _, _, s in socks}
+    while time.time() < t0 + wait:  # never acknowledge; note when answers come
+        ready, _, _ = select.select([s for _, _, s in socks], [], [],
+                                    max(0.01, t0 + wait - time.time()))
+        for s in ready:
+            r = recv(s, 0.01)
+            if r is not None and len(answers[id(s)]) < 100:
+                answers[id(s)].append(r + (time.time() - t0,))
+    for what, req, s in socks:
+        got = answers[id(s)]
+        n = len(got)
+        pl = sum(4 + len(r[2]) for r in got)
+        fr = sum(max(60, hdr + 4 + len(r[2])) for r in got)
+        check(1 <= n <= 3, "%s never acknowledged: %d answers in %.0f s (at most 3)"
+              % (what, n, wait))
+        print("%s: answers at %s s" % (what, ", ".join("%.2f" % r[4] for r in got)))
+        print("amplification, %s, never acknowledged: %d answers, %d / %d UDP payload bytes "
+              "= %.1fx, %d / %d frame bytes = %.1fx"
+              % (what, n, pl, len(req), pl / len(req), fr, max(60, hdr + len(req)),
+                 fr / max(60, hdr + len(req))))
+
+
 def main():
     global FAMILY
     a = sys.argv[1:]
@@ -275,6 +314,8 @@ def main():
         cmd_supersede(a[1], a[2], a[3], a[4])
     elif len(a) == 4 and a[0] == "full":
         cmd_full(a[1], a[2], int(a[3]))
+    elif len(a) == 4 and a[0] == "noack":
+        cmd_noack(a[1], a[2], float(a[3]))
     elif len(a) == 3 and a[0] == "errors":
         cmd_errors(a[1], int(a[2]))
     else:
