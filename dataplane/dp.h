@@ -396,6 +396,14 @@ void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
  * answers. A compile-time constant: tftp.retries applies after the first ACK.
  */
 #define DP_TFTP_EMBRYO_RETRIES 2
+/*
+ * Those sessions are also a class of their own, like a SYN queue: at most
+ * 1/DP_TFTP_EMBRYO_SHARE of a worker's table (at least one). A request that
+ * finds the class at its limit, or the table full, evicts the oldest of them
+ * (tftp_embryo_evicted), so a flood of requests that are never acknowledged
+ * cannot keep real clients out. Compile-time: tftp.max_sessions sets the table.
+ */
+#define DP_TFTP_EMBRYO_SHARE 4
 /* The worker that owns TFTP transfer port tid. */
 static inline unsigned
 dp_tftp_owner(const struct dp_ctx *ctx, uint16_t tid)

@@ -18,6 +18,9 @@
  *    first block) is sent, plus at most DP_TFTP_EMBRYO_RETRIES
  *    retransmissions, then the session goes without a word: bounded bytes to
  *    an address that may be spoofed;
+ *  - until that ACK a session is "embryonic": at most 1/DP_TFTP_EMBRYO_SHARE
+ *    of the table, the oldest evicted first for a new request (a SYN queue),
+ *    and paced by the default timeout, not the client's timeout option;
  *  - a window > 1 opens only after that ACK; window and blksize are capped;
  *  - a duplicate ACK is ignored (no Sorcerer's Apprentice); only the timer
  *    retransmits;
@@ -112,13 +115,14 @@ struct sess {
 	uint8_t max_retries;
 	uint8_t netascii;
 	uint8_t starved;	/* the pool ran dry mid-window: resume at the next tick */
-	uint8_t embryo;		/* no ACK from the client yet (DP_TFTP_EMBRYO_RETRIES) */
+	uint8_t embryo;		/* no ACK from the client yet: on the embryo list */
 	uint16_t tid;
 	uint16_t port_id;
 	uint16_t blksize;
 	uint16_t window;
 	uint64_t deadline;	/* tsc */
 	uint64_t rto;		/* tsc */
+	uint64_t rto_acked;	/* tsc: rto once the client has acknowledged (its timeout option) */
 	uint64_t start;		/* tsc */
 	struct peer addr;
 	uint8_t cslot;		/* configuration slot the image came from */
@@ -133,6 +137,7 @@ struct sess {
 	uint64_t sent;		/* highest block sent (absolute) */
 	struct bf_tftp_oack oack;
 	uint32_t src_next, src_prev; /* the other transfers of this client address */
+	uint32_t emb_next, emb_prev; /* embryonic sessions, oldest first */
 };
 
 struct src_count {
@@ -152,6 +157,9 @@ struct dp_tftp_table {
 	uint64_t cur_tick;
 	uint32_t src_mask;
 	struct src_count *src;
+	uint32_t n_embryo;	/* sessions with no ACK yet, listed from emb_head (oldest) */
+	uint32_t embryo_cap;	/* at most this many (DP_TFTP_EMBRYO_SHARE) */
+	uint32_t emb_head, emb_tail;
 };
 
 /* ---- per-source counts: open addressing with backward-shift deletion ---- */
@@ -307,6 +315,8 @@ dp_tftp_init(struct dp_worker *w, uint32_t max_sessions)
 		t->s[i].slot = NONE;
 	}
 	t->free_head = 0;
+	t->embryo_cap = max_sessions / DP_TFTP_EMBRYO_SHARE ? max_sessions / DP_TFTP_EMBRYO_SHARE : 1;
+	t->emb_head = t->emb_tail = NONE;
 	for (uint32_t i = 0; i < WHEEL_SLOTS; i++)
 		t->wheel[i] = NONE;
 	t->tick_tsc = rte_get_tsc_hz() / 1000;
@@ -334,6 +344,55 @@ dp_tftp_fini(struct dp_worker *w)
 	w->tftp = NULL;
 }
 
+/* ---- embryonic sessions: no ACK from the client yet ---- */
+
+static void
+embryo_link(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+
+	s->embryo = 1;
+	s->emb_next = NONE;
+	s->emb_prev = t->emb_tail;
+	if (t->emb_tail != NONE)
+		t->s[t->emb_tail].emb_next = idx;
+	else
+		t->emb_head = idx;
+	t->emb_tail = idx;
+	t->n_embryo++;
+}
+
+static void
+embryo_unlink(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+
+	if (!s->embryo)
+		return;
+	if (s->emb_prev != NONE)
+		t->s[s->emb_prev].emb_next = s->emb_next;
+	else
+		t->emb_head = s->emb_next;
+	if (s->emb_next != NONE)
+		t->s[s->emb_next].emb_prev = s->emb_prev;
+	else
+		t->emb_tail = s->emb_prev;
+	s->embryo = 0;
+	t->n_embryo--;
+}
+
+/* The client's first ACK: a transfer now, with the client's timeout. */
+static void
+sess_acked(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+
+	if (!s->embryo)
+		return;
+	embryo_unlink(t, idx);
+	s->rto = s->rto_acked;
+}
+
 static void
 sess_end(struct dp_worker *w, uint32_t idx)
 {
@@ -341,6 +400,7 @@ sess_end(struct dp_worker *w, uint32_t idx)
 	struct sess *s = &t->s[idx];
 
 	timer_del(t, idx);
+	embryo_unlink(t, idx);
 	t->by_tid[s->tid] = 0;
 	dp_tid_put(&w->tids, s->tid);
 	src_unlink(t, idx);
@@ -685,6 +745,13 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "too many transfers from this host");
 		return;
 	}
+	/* Room for one more embryonic session: the oldest goes when they fill
+	 * their share or the table (never an acknowledged transfer). */
+	if (t->emb_head != NONE && (t->n_embryo >= t->embryo_cap || t->free_head == NONE)) {
+		BF_CNT(&w->ctr, tftp_embryo_evicted);
+		sess_event(w, &t->s[t->emb_head], DP_EV_TFTP_TIMEOUT, 0);
+		sess_end(w, t->emb_head);
+	}
 	int tid = pick_tid(ctx, w, port_id, a);
 	uint32_t idx = tid < 0 ? NONE : sess_alloc(w);
 	if (idx == NONE) {
@@ -729,13 +796,15 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		s->oack.tsize = true;
 		s->oack.tsize_val = s->size;
 	}
-	uint64_t ms = snap->tftp.timeout_ms;
+	/* The client's timeout paces the transfer once it has acknowledged:
+	 * before, a spoofed request could choose how long it holds a session. */
+	s->rto = snap->tftp.timeout_ms * (rte_get_tsc_hz() / 1000);
+	s->rto_acked = s->rto;
 	if (req.has_timeout) {
-		ms = (uint64_t)req.timeout * 1000;
+		s->rto_acked = (uint64_t)req.timeout * rte_get_tsc_hz();
 		s->oack.timeout = true;
 		s->oack.timeout_val = req.timeout;
 	}
-	s->rto = ms * (rte_get_tsc_hz() / 1000);
 	s->window = 1;
 	if (req.has_windowsize) {
 		s->window = req.windowsize < snap->tftp.max_window ? req.windowsize
@@ -746,7 +815,7 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	s->max_retries = snap->tftp.retries;
 	s->retries_left = s->max_retries < DP_TFTP_EMBRYO_RETRIES ? s->max_retries
 								 : DP_TFTP_EMBRYO_RETRIES;
-	s->embryo = 1;
+	embryo_link(t, idx);
 	s->nblocks = s->size / s->blksize + 1;
 	s->sums = ascii ? NULL : dp_image_csums(img, s->blksize);
 	dp_data_tpl_init(w, &s->tpl, s->addr.v6, sess_to(s), s->blksize);
@@ -850,7 +919,7 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 			return true;
 		}
 		s->state = S_DATA;
-		s->embryo = 0;
+		sess_acked(t, idx);
 		s->retries_left = s->max_retries;
 		fill_window(w, s, false);
 		timer_arm(t, idx, rte_rdtsc());
@@ -868,7 +937,7 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 		return true;
 	}
 	s->acked = blk;
-	s->embryo = 0;
+	sess_acked(t, idx);
 	s->retries_left = s->max_retries;
 	if (s->acked == s->nblocks) {
 		finish(w, idx);
