@@ -280,7 +280,9 @@ timer_arm(struct dp_tftp_table *t, uint32_t idx, uint64_t now)
 	timer_del(t, idx);
 	/* out of mbufs: the rest of the window goes at the next tick, not after an RTO */
 	s->deadline = now + (s->starved ? t->tick_tsc : s->rto);
-	uint64_t tick = s->deadline / t->tick_tsc;
+	/* the first tick at or after the deadline: the tick it falls in is visited
+	 * before the deadline passes, and would skip it for a whole wheel turn */
+	uint64_t tick = (s->deadline + t->tick_tsc - 1) / t->tick_tsc;
 	if (tick <= t->cur_tick)
 		tick = t->cur_tick + 1;
 	s->slot = (uint32_t)(tick % WHEEL_SLOTS);

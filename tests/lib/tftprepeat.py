@@ -23,7 +23,8 @@
                               asking for a 10 s timeout, never acknowledged:
                               each gets at most 3 answers (the first and 2
                               retransmissions) in WAIT seconds, the timeout
-                              option too (it applies after the first ACK);
+                              option too (it applies after the first ACK),
+                              each a timeout (1 s) after the one before;
                               prints the amplification (bytes received /
                               request bytes).
 
@@ -303,6 +304,9 @@ def cmd_noack(server, name, wait):
         check(n == 3, "%s never acknowledged: %d answers in %.0f s (the first and 2 retransmissions)"
               % (what, n, wait))
         print("%s: answers at %s s" % (what, ", ".join("%.2f" % r[4] for r in got)))
+        gaps = [b[4] - a[4] for a, b in zip(got, got[1:])]
+        check(all(g < 1.9 for g in gaps), "%s: retransmitted a timeout (1 s) apart, not a "
+              "timer-wheel turn later (gaps %s s)" % (what, ", ".join("%.2f" % g for g in gaps)))
         print("amplification, %s, never acknowledged: %d answers, %d / %d UDP payload bytes "
               "= %.1fx, %d / %d frame bytes = %.1fx"
               % (what, n, pl, len(req), pl / len(req), fr, max(60, hdr + len(req)),
