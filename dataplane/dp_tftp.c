@@ -24,8 +24,9 @@
  *  - a window > 1 opens only after that ACK; window and blksize are capped;
  *  - a duplicate ACK is ignored (no Sorcerer's Apprentice); only the timer
  *    retransmits;
- *  - packets from the wrong source for a session get ERROR 5 and the session
- *    is not disturbed;
+ *  - packets from the wrong source for a session, or to a port with no
+ *    session, get ERROR 5 at most once a second per source (dp_err_allowed)
+ *    and the session is not disturbed; an ERROR is never answered;
  *  - per-source and per-worker session caps.
  */
 #include <stdio.h>
