@@ -397,11 +397,14 @@ void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
  */
 #define DP_TFTP_EMBRYO_RETRIES 2
 /*
- * Those sessions are also a class of their own, like a SYN queue: at most
- * 1/DP_TFTP_EMBRYO_SHARE of a worker's table (at least one). A request that
- * finds the class at its limit, or the table full, evicts the oldest of them
- * (tftp_embryo_evicted), so a flood of requests that are never acknowledged
- * cannot keep real clients out. Compile-time: tftp.max_sessions sets the table.
+ * Those sessions are also a class of their own, like a SYN queue, whose share
+ * is 1/DP_TFTP_EMBRYO_SHARE of a worker's table (at least one). Once no more
+ * than that share of the table is free, a request evicts the oldest of them
+ * (tftp_embryo_evicted) when they hold more than their share or the table is
+ * full, so a flood of requests that are never acknowledged cannot keep real
+ * clients out, and the free quarter is kept for them. Below that pressure a
+ * storm of slow real clients keeps every session. Compile-time:
+ * tftp.max_sessions sets the table.
  */
 #define DP_TFTP_EMBRYO_SHARE 4
 /* The worker that owns TFTP transfer port tid. */

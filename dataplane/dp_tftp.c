@@ -18,9 +18,11 @@
  *    first block) is sent, plus at most DP_TFTP_EMBRYO_RETRIES
  *    retransmissions, then the session goes without a word: bounded bytes to
  *    an address that may be spoofed;
- *  - until that ACK a session is "embryonic": at most 1/DP_TFTP_EMBRYO_SHARE
- *    of the table, the oldest evicted first for a new request (a SYN queue),
- *    and paced by the default timeout, not the client's timeout option;
+ *  - until that ACK a session is "embryonic": once no more than
+ *    1/DP_TFTP_EMBRYO_SHARE of the table is free, embryonic sessions beyond
+ *    that share, or any when the table is full, are evicted oldest first for
+ *    a new request (a SYN queue); they are paced by the default timeout, not
+ *    the client's timeout option;
  *  - a window > 1 opens only after that ACK; window and blksize are capped;
  *  - a duplicate ACK is ignored (no Sorcerer's Apprentice); only the timer
  *    retransmits;
@@ -159,7 +161,7 @@ struct dp_tftp_table {
 	uint32_t src_mask;
 	struct src_count *src;
 	uint32_t n_embryo;	/* sessions with no ACK yet, listed from emb_head (oldest) */
-	uint32_t embryo_cap;	/* at most this many (DP_TFTP_EMBRYO_SHARE) */
+	uint32_t embryo_cap;	/* their share of the table (DP_TFTP_EMBRYO_SHARE) */
 	uint32_t emb_head, emb_tail;
 };
 
@@ -748,9 +750,12 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "too many transfers from this host");
 		return;
 	}
-	/* Room for one more embryonic session: the oldest goes when they fill
-	 * their share or the table (never an acknowledged transfer). */
-	if (t->emb_head != NONE && (t->n_embryo >= t->embryo_cap || t->free_head == NONE)) {
+	/* Under pressure (no more than the embryonic share of the table free),
+	 * the oldest embryonic session makes room when they hold more than that
+	 * share or the table is full; never an acknowledged transfer. Without
+	 * pressure a storm of slow but real clients keeps every session. */
+	if (t->emb_head != NONE && t->cap - t->used <= t->embryo_cap &&
+	    (t->n_embryo >= t->embryo_cap || t->free_head == NONE)) {
 		BF_CNT(&w->ctr, tftp_embryo_evicted);
 		sess_event(w, &t->s[t->emb_head], DP_EV_TFTP_TIMEOUT, 0);
 		sess_end(w, t->emb_head);
