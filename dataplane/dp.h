@@ -231,6 +231,9 @@ struct dp_logring {
 	char line[DP_LOG_SLOTS][DP_LOG_LINE];
 };
 
+/* Buckets of the unsolicited-ERROR limiter (dp_err_allowed), by source address hash. */
+#define DP_ERR_BUCKETS 1024
+
 /* Per-worker state: owned and written by one worker lcore only. */
 struct dp_worker {
 	struct dp_ctx *ctx;
@@ -253,6 +256,7 @@ struct dp_worker {
 	struct dp_tids tids;		/* local ports held by transfers and streams (dp_tid.h) */
 	uint64_t rng[2];		/* xorshift128+ state, seeded from getrandom */
 	uint16_t ip_id;
+	uint64_t err_last[DP_ERR_BUCKETS];	/* dp_err_allowed: TSC of the last ERROR, by source hash */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST * 4];
 	uint16_t n_tx[DP_MAX_PORTS];
 	uint8_t tx_ports;		/* bit p: n_tx[p] > 0 (an idle flush costs one test) */
@@ -368,6 +372,14 @@ struct rte_mbuf *dp_ip6_mld_report(struct rte_mempool *pool, uint16_t port,
 /* What a worker sends (dp_out.c). Queue a frame for tx on its m->port; takes ownership. */
 void dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m);
 void dp_tx_flush(struct dp_worker *w, struct dp_ctx *ctx);
+/*
+ * May the worker send an ERROR nobody asked for (a packet to a port with no
+ * transfer of the sender's) to source key (16 bytes, IPv4 as ::ffff:a.b.c.d)
+ * at TSC now? At most one per second per bucket of sources, so such ERRORs
+ * never outnumber what spoofed packets can trigger by more than that. Takes
+ * the token when it answers true.
+ */
+bool dp_err_allowed(struct dp_worker *w, const uint8_t key[16], uint64_t now);
 
 /* TFTP (dp_tftp.c) */
 int dp_tftp_init(struct dp_worker *w, uint32_t max_sessions);
@@ -381,6 +393,25 @@ void dp_tftp_input6(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_sna
 		    struct rte_mbuf *m, const struct bf_ip6_pkt *p);
 /* Run expired retransmission timers. */
 void dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now);
+/*
+ * A transfer whose client has not acknowledged anything yet (its OACK or
+ * block 1 outstanding) may come from a spoofed address: its answer is sent
+ * again at most this many times, then the session is dropped without a word
+ * (tftp_embryo_timeout), so a request never costs more than 1 + this many
+ * answers. A compile-time constant: tftp.retries applies after the first ACK.
+ */
+#define DP_TFTP_EMBRYO_RETRIES 2
+/*
+ * Those sessions are also a class of their own, like a SYN queue, whose share
+ * is 1/DP_TFTP_EMBRYO_SHARE of a worker's table (at least one). Once no more
+ * than that share of the table is free, a request evicts the oldest of them
+ * (tftp_embryo_evicted) when they hold more than their share or the table is
+ * full, so a flood of requests that are never acknowledged cannot keep real
+ * clients out, and the free quarter is kept for them. Below that pressure a
+ * storm of slow real clients keeps every session. Compile-time:
+ * tftp.max_sessions sets the table.
+ */
+#define DP_TFTP_EMBRYO_SHARE 4
 /* The worker that owns TFTP transfer port tid. */
 static inline unsigned
 dp_tftp_owner(const struct dp_ctx *ctx, uint16_t tid)

@@ -768,10 +768,23 @@ stream_input(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *snap
 	else
 		known = (k = rfc_find(mt, st, p->ip_src, p->sport)) != NONE;
 	if (!known) {
+		/* As dp_tftp.c: never answer an ERROR, the rest once a second per source. */
+		uint8_t key[16] = {[10] = 0xff, [11] = 0xff};
 		struct bf_udp4_addr a;
-		bf_udp4_addr_reply(&a, p, ifc->mac, ifc->ip4);
-		BF_CNT(&w->ctr, mtftp_unknown_peer);
-		send_error(w, port_id, &a, BF_TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+
+		key[12] = (uint8_t)(p->ip_src >> 24);
+		key[13] = (uint8_t)(p->ip_src >> 16);
+		key[14] = (uint8_t)(p->ip_src >> 8);
+		key[15] = (uint8_t)p->ip_src;
+		if (bf_tftp_is_error(p->frame + p->pl_off, p->pl_len)) {
+			BF_CNT(&w->ctr, mtftp_error_unanswered);
+		} else if (!dp_err_allowed(w, key, rte_rdtsc())) {
+			BF_CNT(&w->ctr, mtftp_unknown_peer_limited);
+		} else {
+			bf_udp4_addr_reply(&a, p, ifc->mac, ifc->ip4);
+			BF_CNT(&w->ctr, mtftp_unknown_peer);
+			send_error(w, port_id, &a, BF_TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+		}
 		return;
 	}
 	if (bf_tftp_parse_pkt(&tp, p->frame + p->pl_off, p->pl_len) != 0 ||

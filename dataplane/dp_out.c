@@ -3,7 +3,8 @@
  * What a worker sends out of itself: frames queued per port and flushed in
  * bursts (dp_tx_enqueue, dp_tx_flush), log lines and transfer events through
  * single-producer single-consumer rings to the control thread (dp_log,
- * dp_event) and their drains (control thread). The protocol handlers call
+ * dp_event) and their drains (control thread), and the limiter on ERRORs
+ * nobody asked for (dp_err_allowed). The protocol handlers call
  * these and the loop (dp_worker.c) calls the handlers, so these live apart
  * from the loop: the dependencies run one way.
  * No locks, no allocation, no syscalls on the worker side.
@@ -11,7 +12,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include <rte_cycles.h>
+
 #include "dp.h"
+#include "shared/bf_hash.h"
 
 void
 dp_log(struct dp_worker *w, const char *fmt, ...)
@@ -114,4 +118,16 @@ dp_tx_enqueue(struct dp_worker *w, struct rte_mbuf *m)
 		dp_tx_flush(w, w->ctx);
 	w->tx[port][w->n_tx[port]++] = m;
 	w->tx_ports |= (uint8_t)(1u << port);
+}
+
+bool
+dp_err_allowed(struct dp_worker *w, const uint8_t key[16], uint64_t now)
+{
+	uint64_t *last = &w->err_last[bf_fnv1a32(key, 16, BF_FNV32_INIT) % DP_ERR_BUCKETS];
+
+	/* a zeroed bucket is "long ago": the TSC counts from boot, far past 1 s */
+	if (*last && now - *last < rte_get_tsc_hz())
+		return false;
+	*last = now;
+	return true;
 }

@@ -15,12 +15,20 @@
  *
  * Rules against amplification and misuse (BAD-INPUTS.md):
  *  - before the client's first ACK only an OACK (or, without options, the
- *    first block) is sent, plus its retransmissions;
+ *    first block) is sent, plus at most DP_TFTP_EMBRYO_RETRIES
+ *    retransmissions, then the session goes without a word: bounded bytes to
+ *    an address that may be spoofed;
+ *  - until that ACK a session is "embryonic": once no more than
+ *    1/DP_TFTP_EMBRYO_SHARE of the table is free, embryonic sessions beyond
+ *    that share, or any when the table is full, are evicted oldest first for
+ *    a new request (a SYN queue); they are paced by the default timeout, not
+ *    the client's timeout option;
  *  - a window > 1 opens only after that ACK; window and blksize are capped;
  *  - a duplicate ACK is ignored (no Sorcerer's Apprentice); only the timer
  *    retransmits;
- *  - packets from the wrong source for a session get ERROR 5 and the session
- *    is not disturbed;
+ *  - packets from the wrong source for a session, or to a port with no
+ *    session, get ERROR 5 at most once a second per source (dp_err_allowed)
+ *    and the session is not disturbed; an ERROR is never answered;
  *  - per-source and per-worker session caps.
  */
 #include <stdio.h>
@@ -110,12 +118,14 @@ struct sess {
 	uint8_t max_retries;
 	uint8_t netascii;
 	uint8_t starved;	/* the pool ran dry mid-window: resume at the next tick */
+	uint8_t embryo;		/* no ACK from the client yet: on the embryo list */
 	uint16_t tid;
 	uint16_t port_id;
 	uint16_t blksize;
 	uint16_t window;
 	uint64_t deadline;	/* tsc */
 	uint64_t rto;		/* tsc */
+	uint64_t rto_acked;	/* tsc: rto once the client has acknowledged (its timeout option) */
 	uint64_t start;		/* tsc */
 	struct peer addr;
 	uint8_t cslot;		/* configuration slot the image came from */
@@ -130,6 +140,7 @@ struct sess {
 	uint64_t sent;		/* highest block sent (absolute) */
 	struct bf_tftp_oack oack;
 	uint32_t src_next, src_prev; /* the other transfers of this client address */
+	uint32_t emb_next, emb_prev; /* embryonic sessions, oldest first */
 };
 
 struct src_count {
@@ -149,6 +160,9 @@ struct dp_tftp_table {
 	uint64_t cur_tick;
 	uint32_t src_mask;
 	struct src_count *src;
+	uint32_t n_embryo;	/* sessions with no ACK yet, listed from emb_head (oldest) */
+	uint32_t embryo_cap;	/* their share of the table (DP_TFTP_EMBRYO_SHARE) */
+	uint32_t emb_head, emb_tail;
 };
 
 /* ---- per-source counts: open addressing with backward-shift deletion ---- */
@@ -269,7 +283,9 @@ timer_arm(struct dp_tftp_table *t, uint32_t idx, uint64_t now)
 	timer_del(t, idx);
 	/* out of mbufs: the rest of the window goes at the next tick, not after an RTO */
 	s->deadline = now + (s->starved ? t->tick_tsc : s->rto);
-	uint64_t tick = s->deadline / t->tick_tsc;
+	/* the first tick at or after the deadline: the tick it falls in is visited
+	 * before the deadline passes, and would skip it for a whole wheel turn */
+	uint64_t tick = (s->deadline + t->tick_tsc - 1) / t->tick_tsc;
 	if (tick <= t->cur_tick)
 		tick = t->cur_tick + 1;
 	s->slot = (uint32_t)(tick % WHEEL_SLOTS);
@@ -304,6 +320,8 @@ dp_tftp_init(struct dp_worker *w, uint32_t max_sessions)
 		t->s[i].slot = NONE;
 	}
 	t->free_head = 0;
+	t->embryo_cap = max_sessions / DP_TFTP_EMBRYO_SHARE ? max_sessions / DP_TFTP_EMBRYO_SHARE : 1;
+	t->emb_head = t->emb_tail = NONE;
 	for (uint32_t i = 0; i < WHEEL_SLOTS; i++)
 		t->wheel[i] = NONE;
 	t->tick_tsc = rte_get_tsc_hz() / 1000;
@@ -331,6 +349,55 @@ dp_tftp_fini(struct dp_worker *w)
 	w->tftp = NULL;
 }
 
+/* ---- embryonic sessions: no ACK from the client yet ---- */
+
+static void
+embryo_link(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+
+	s->embryo = 1;
+	s->emb_next = NONE;
+	s->emb_prev = t->emb_tail;
+	if (t->emb_tail != NONE)
+		t->s[t->emb_tail].emb_next = idx;
+	else
+		t->emb_head = idx;
+	t->emb_tail = idx;
+	t->n_embryo++;
+}
+
+static void
+embryo_unlink(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+
+	if (!s->embryo)
+		return;
+	if (s->emb_prev != NONE)
+		t->s[s->emb_prev].emb_next = s->emb_next;
+	else
+		t->emb_head = s->emb_next;
+	if (s->emb_next != NONE)
+		t->s[s->emb_next].emb_prev = s->emb_prev;
+	else
+		t->emb_tail = s->emb_prev;
+	s->embryo = 0;
+	t->n_embryo--;
+}
+
+/* The client's first ACK: a transfer now, with the client's timeout. */
+static void
+sess_acked(struct dp_tftp_table *t, uint32_t idx)
+{
+	struct sess *s = &t->s[idx];
+
+	if (!s->embryo)
+		return;
+	embryo_unlink(t, idx);
+	s->rto = s->rto_acked;
+}
+
 static void
 sess_end(struct dp_worker *w, uint32_t idx)
 {
@@ -338,6 +405,7 @@ sess_end(struct dp_worker *w, uint32_t idx)
 	struct sess *s = &t->s[idx];
 
 	timer_del(t, idx);
+	embryo_unlink(t, idx);
 	t->by_tid[s->tid] = 0;
 	dp_tid_put(&w->tids, s->tid);
 	src_unlink(t, idx);
@@ -602,6 +670,10 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 	char canon[BF_TFTP_MAX_NAME + 1];
 	char who[64];
 
+	if (bf_tftp_is_error(in->pl, in->pl_len)) { /* nothing to answer: see handle_transfer */
+		BF_CNT(&w->ctr, tftp_error_unanswered);
+		return;
+	}
 	int rc = bf_tftp_parse_req(&req, in->pl, in->pl_len);
 	if (rc == BF_TFTP_E_MODE) {
 		BF_CNT(&w->ctr, drop_tftp_malformed);
@@ -678,6 +750,16 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		send_error(w, port_id, a, BF_TFTP_ERR_UNDEF, "too many transfers from this host");
 		return;
 	}
+	/* Under pressure (no more than the embryonic share of the table free),
+	 * the oldest embryonic session makes room when they hold more than that
+	 * share or the table is full; never an acknowledged transfer. Without
+	 * pressure a storm of slow but real clients keeps every session. */
+	if (t->emb_head != NONE && t->cap - t->used <= t->embryo_cap &&
+	    (t->n_embryo >= t->embryo_cap || t->free_head == NONE)) {
+		BF_CNT(&w->ctr, tftp_embryo_evicted);
+		sess_event(w, &t->s[t->emb_head], DP_EV_TFTP_TIMEOUT, 0);
+		sess_end(w, t->emb_head);
+	}
 	int tid = pick_tid(ctx, w, port_id, a);
 	uint32_t idx = tid < 0 ? NONE : sess_alloc(w);
 	if (idx == NONE) {
@@ -722,13 +804,15 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		s->oack.tsize = true;
 		s->oack.tsize_val = s->size;
 	}
-	uint64_t ms = snap->tftp.timeout_ms;
+	/* The client's timeout paces the transfer once it has acknowledged:
+	 * before, a spoofed request could choose how long it holds a session. */
+	s->rto = snap->tftp.timeout_ms * (rte_get_tsc_hz() / 1000);
+	s->rto_acked = s->rto;
 	if (req.has_timeout) {
-		ms = (uint64_t)req.timeout * 1000;
+		s->rto_acked = (uint64_t)req.timeout * rte_get_tsc_hz();
 		s->oack.timeout = true;
 		s->oack.timeout_val = req.timeout;
 	}
-	s->rto = ms * (rte_get_tsc_hz() / 1000);
 	s->window = 1;
 	if (req.has_windowsize) {
 		s->window = req.windowsize < snap->tftp.max_window ? req.windowsize
@@ -736,7 +820,10 @@ handle_request(struct dp_ctx *ctx, struct dp_worker *w, const struct dp_snap *sn
 		s->oack.windowsize = true;
 		s->oack.windowsize_val = s->window;
 	}
-	s->max_retries = s->retries_left = snap->tftp.retries;
+	s->max_retries = snap->tftp.retries;
+	s->retries_left = s->max_retries < DP_TFTP_EMBRYO_RETRIES ? s->max_retries
+								 : DP_TFTP_EMBRYO_RETRIES;
+	embryo_link(t, idx);
 	s->nblocks = s->size / s->blksize + 1;
 	s->sums = ascii ? NULL : dp_image_csums(img, s->blksize);
 	dp_data_tpl_init(w, &s->tpl, s->addr.v6, sess_to(s), s->blksize);
@@ -796,9 +883,19 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 	    peer_dport(&t->s[ref - 1].addr) != in->sport) {
 		if (w->ctx->exc[port_id])
 			return false;
-		/* Not a transfer of ours, or another host's packet: tell it, touch nothing. */
-		BF_CNT(&w->ctr, tftp_unknown_tid);
-		send_error(w, port_id, &in->reply, BF_TFTP_ERR_UNKNOWN_TID, "unknown transfer ID");
+		/* Not a transfer of ours, or another host's packet: touch nothing. An
+		 * ERROR is never answered (CVE-2024-2169: two servers would trade
+		 * "unknown transfer ID" forever); anything else is told so at most
+		 * once a second per source, so spoofed packets buy no more than that. */
+		if (bf_tftp_is_error(in->pl, in->pl_len)) {
+			BF_CNT(&w->ctr, tftp_error_unanswered);
+		} else if (!dp_err_allowed(w, in->reply.key, rte_rdtsc())) {
+			BF_CNT(&w->ctr, tftp_unknown_tid_limited);
+		} else {
+			BF_CNT(&w->ctr, tftp_unknown_tid);
+			send_error(w, port_id, &in->reply, BF_TFTP_ERR_UNKNOWN_TID,
+				   "unknown transfer ID");
+		}
 		return true;
 	}
 	uint32_t idx = ref - 1;
@@ -830,6 +927,7 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 			return true;
 		}
 		s->state = S_DATA;
+		sess_acked(t, idx);
 		s->retries_left = s->max_retries;
 		fill_window(w, s, false);
 		timer_arm(t, idx, rte_rdtsc());
@@ -847,6 +945,7 @@ handle_transfer(struct dp_worker *w, const struct udp_in *in, uint16_t port_id)
 		return true;
 	}
 	s->acked = blk;
+	sess_acked(t, idx);
 	s->retries_left = s->max_retries;
 	if (s->acked == s->nblocks) {
 		finish(w, idx);
@@ -931,7 +1030,13 @@ dp_tftp_timers(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now)
 				idx = next;
 				continue;
 			}
-			if (!s->retries_left) {
+			if (!s->retries_left && s->embryo) {
+				/* never acknowledged: perhaps never asked (a spoofed
+				 * source); no log line, so a flood costs no log */
+				BF_CNT(&w->ctr, tftp_embryo_timeout);
+				sess_event(w, s, DP_EV_TFTP_TIMEOUT, 0);
+				sess_end(w, idx);
+			} else if (!s->retries_left) {
 				char who[64];
 				BF_CNT(&w->ctr, tftp_timeout_abort);
 				dp_log(w, "tftp: %s to %s timed out at block %llu/%llu",

@@ -146,6 +146,13 @@ int bf_tftp_parse_mc(const char *s, size_t n, struct bf_tftp_mc *out);
 
 /* Build an ERROR (code, NUL-terminated message). Returns length or -1. */
 int bf_tftp_build_error(uint8_t *out, size_t cap, uint16_t code, const char *msg);
+/* Does p (a UDP payload) open like an ERROR (opcode 5 and an error code)? Such
+ * a packet is never answered: two servers would answer each other forever. */
+static inline bool
+bf_tftp_is_error(const uint8_t *p, size_t len)
+{
+	return len >= 4 && p[0] == 0 && p[1] == BF_TFTP_ERROR;
+}
 /* Write the 4-byte DATA header for block. */
 void bf_tftp_data_hdr(uint8_t out[4], uint16_t block);
 /* Build an ACK (4 bytes). */

@@ -272,6 +272,37 @@ bf_check "3 an open sent to an ended stream's port reopens it on that port (${t1
 bf_stats_settle || true
 bf_check_eq "3 ... two streams, both aborted by their opener" 2 $(($(cnt mtftp_streams) - s0))
 
+# A running stream's port and a host that is not its client (CVE-2024-2169):
+# an ERROR from it is never answered, and its other packets get one ERROR 5 a
+# second, however many it sends.
+u0=$(cnt mtftp_error_unanswered) l0=$(cnt mtftp_unknown_peer_limited)
+out=$(ip netns exec "${CNS[3]}" python3 - "$S" "$SPORT" <<-'EOF'
+	import socket, sys, time
+	srv, sport = sys.argv[1], int(sys.argv[2])
+	u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	u.settimeout(5)
+	u.sendto(b"\x00\x01pxe.bin\x00octet\x00", (srv, sport))
+	d, tid = u.recvfrom(1024)                  # block 1 from the stream's port
+	v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	v.sendto(b"\x00\x05\x00\x05Unknown transfer ID\x00", tid)
+	for _ in range(10):
+	    v.sendto(b"\x00\x04\x00\x01", tid)
+	got, end = [], time.time() + 0.8
+	while time.time() < end and len(got) < 100:
+	    v.settimeout(max(0.01, end - time.time()))
+	    try:
+	        got.append(v.recvfrom(1024)[0][:4])
+	    except socket.timeout:
+	        break
+	u.sendto(b"\x00\x05\x00\x00bye\x00", tid)  # the opener leaves: the stream ends
+	print(len(got), sum(g[:4] == b"\x00\x05\x00\x05" for g in got))
+	EOF
+) || true
+bf_check_eq "3 a non-member's ERROR and 10 ACKs to a stream port: one answer, an ERROR 5" "1 1" "$out"
+bf_stats_settle || true
+bf_check_eq "3 ... mtftp_error_unanswered" 1 $(($(cnt mtftp_error_unanswered) - u0))
+bf_check_eq "3 ... mtftp_unknown_peer_limited" 9 $(($(cnt mtftp_unknown_peer_limited) - l0))
+
 # ------------------------------------------------------------- 4. RFC 2090 --
 n=$(blocks rfc.bin)
 bf_stats_settle || true

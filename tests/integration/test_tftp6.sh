@@ -37,7 +37,14 @@ bf_check "blksize 1468 capped to 1448 over IPv6 (1500-byte MTU)" \
 	"$BF_SERVER_LOG"
 out=$(bf_in_c timeout 20 tftp -6 "$S6" -m binary -c get nosuch k2 2>&1 || :)
 bf_check "missing name: ERROR 1 (file not found)" grep -q "Error code 1" <<<"$out"
+# No ERROR loops and no ERROR flood over IPv6 either (tests/lib/tftprepeat.py).
+rc=0
+bf_in_c timeout 60 python3 "$BF_SRCDIR/tests/lib/tftprepeat.py" errors "$S6" 40001 >errors.out 2>&1 || rc=$?
+sed 's/^/  /' errors.out
+bf_check_eq "IPv6: an ERROR is never answered, stray ACKs get one ERROR 5 a second" 0 "$rc"
 bf_stats_settle
+bf_check_eq "IPv6: tftp_error_unanswered" 2 "$(bf_counter tftp_error_unanswered)"
+bf_check_eq "IPv6: tftp_unknown_tid_limited" 19 "$(bf_counter tftp_unknown_tid_limited)"
 bf_check "nd_ns_rx: the client resolved the address through the data path" \
 	test "$(bf_counter nd_ns_rx)" -ge 1
 bf_check "tftp_done counted the three transfers" test "$(bf_counter tftp_done)" -ge 3

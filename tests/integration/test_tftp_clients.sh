@@ -162,6 +162,24 @@ if [[ $SERVER == bootfarmd ]]; then
 		test "$(bf_counter tftp_rrq_dup)" -ge $((dup0 + 2))
 	bf_check_eq "counter tftp_superseded" $((sup0 + 1)) "$(bf_counter tftp_superseded)"
 	bf_check "no transfer timed out (the repeats left no orphan)" test "$(bf_counter tftp_timeout_abort)" -eq 0
+	# No ERROR loops (CVE-2024-2169) and no ERROR flood to one source.
+	una0=$(bf_counter tftp_error_unanswered) lim0=$(bf_counter tftp_unknown_tid_limited)
+	probe "ERRORs and stray packets" errors "$S" 40001
+	bf_stats_settle || true
+	bf_check_eq "counter tftp_error_unanswered (the ERRORs to 40001 and 69)" $((una0 + 2)) \
+		"$(bf_counter tftp_error_unanswered)"
+	bf_check_eq "counter tftp_unknown_tid_limited (19 of the 20 ACKs)" $((lim0 + 19)) \
+		"$(bf_counter tftp_unknown_tid_limited)"
+	# A request from a source that never acknowledges (perhaps spoofed) gets its
+	# answer and 2 retransmissions (1 s apart), then nothing (8 s: the old 5
+	# retransmissions would show).
+	emb0=$(bf_counter tftp_embryo_timeout) tmo0=$(bf_counter tftp_timeout_abort)
+	probe "never acknowledged" noack "$S" small.bin 8
+	bf_stats_settle || true
+	bf_check_eq "counter tftp_embryo_timeout (the three requests dropped silently)" $((emb0 + 3)) \
+		"$(bf_counter tftp_embryo_timeout)"
+	bf_check_eq "counter tftp_timeout_abort unchanged (no log line for them)" "$tmo0" \
+		"$(bf_counter tftp_timeout_abort)"
 	# A full session table drops requests unanswered: an ERROR would end a PXE
 	# ROM's boot, while silence makes it ask again, when a session may be free.
 	# (also at log level NOTICE: no line per transfer, as dnsmasq's quiet-tftp)
@@ -175,6 +193,28 @@ if [[ $SERVER == bootfarmd ]]; then
 		test "$(bf_counter tftp_session_full)" -ge 2
 	bf_check_eq "log level notice: no 'tftp: RRQ' line for $(bf_counter tftp_rrq) requests" 0 \
 		"$(grep -c 'tftp: RRQ' "$BF_SERVER_LOG" || :)"
+
+	# A flood of requests that are never acknowledged, from 120 spoofed
+	# addresses, fills at most a quarter of each worker's 64 sessions: each
+	# new one evicts the oldest such, never a transfer, so tftp-hpa fetching a
+	# file meanwhile gets it (before, the flood held the whole table).
+	bf_server_stop
+	BF_CONFIG_EXTRA=$'tftp:\n  max_sessions: 64'
+	bf_server_start
+	ev0=$(bf_counter tftp_embryo_evicted)
+	timeout 20 ip netns exec "$BF_NS_C" python3 "$BF_SRCDIR/tests/lib/tftpflood.py" \
+		"$S" mid.bin 10.77.0.160 120 24000 12 >"$DL/flood.out" 2>&1 &
+	flood=$!
+	bf_track "$flood"
+	sleep 2 # the table is in its steady state: the flood's sessions only go by eviction
+	get_check "tftp-hpa get during the flood" small.bin "$DL/flood-small.bin" 8 \
+		tftp -4 "$S" -m binary -c get small.bin "$DL/flood-small.bin"
+	bf_check "the flood was still running when the transfer ended" kill -0 "$flood"
+	wait "$flood" || :
+	echo "  flood: $(cat "$DL/flood.out")"
+	bf_stats_settle || true
+	ev=$(($(bf_counter tftp_embryo_evicted) - ev0))
+	bf_check "counter tftp_embryo_evicted: $ev sessions evicted for newer requests" test "$ev" -ge 1000
 fi
 
 bf_finish

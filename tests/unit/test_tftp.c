@@ -554,6 +554,30 @@ Test(tftp_build, error_vectors)
 	}
 }
 
+/* An ERROR is recognised from its first 4 bytes; anything shorter or else is not one. */
+Test(tftp_pkt, is_error)
+{
+	static const struct {
+		const char *what;
+		const char *p;
+		size_t len;
+		bool want;
+	} v[] = {
+		{"ERROR 5 with message", "\0\5\0\5Unknown transfer ID\0", 24, true},
+		{"ERROR 0, empty message", "\0\5\0\0\0", 5, true},
+		{"ERROR without its NUL", "\0\5\0\1", 4, true},
+		{"opcode only", "\0\5", 2, false},
+		{"three bytes", "\0\5\0", 3, false},
+		{"ACK", "\0\4\0\1", 4, false},
+		{"high opcode byte set", "\1\5\0\5", 4, false},
+		{"empty", "", 0, false},
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		cr_expect_eq(bf_tftp_is_error((const uint8_t *)v[i].p, v[i].len), v[i].want, "%s",
+			     v[i].what);
+}
+
 Test(tftp_build, ack_and_data_header)
 {
 	uint8_t b[4];
