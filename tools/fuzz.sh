@@ -11,6 +11,8 @@
 #                                    execs/s, coverage, findings), one row per
 #                                    target per campaign, appended
 #
+# -timeout=60: one input may take that long before it counts as a hang (the
+# first input of fuzz_worker starts DPDK, seconds on a loaded machine).
 # New inputs go to a scratch directory, never into tests/fuzz/corpus/: keeping
 # one is a deliberate commit (copy it from the path printed).
 set -euo pipefail
@@ -69,7 +71,7 @@ ci)
 	done
 	for t in "${TARGETS[@]}"; do
 		# shellcheck disable=SC2046
-		run "$t" "${SECS}s" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=4096 \
+		run "$t" "${SECS}s" -max_total_time="$SECS" -timeout=60 -rss_limit_mb=4096 \
 			"$SCRATCH/new-$t" $(corpora "$t") || :
 	done
 	;;
@@ -92,13 +94,13 @@ campaign)
 	for t in "${TARGETS[@]}"; do
 		found=0
 		# shellcheck disable=SC2046
-		run "$t" "${SECS}s" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=4096 \
+		run "$t" "${SECS}s" -max_total_time="$SECS" -timeout=60 -rss_limit_mb=4096 \
 			-print_final_stats=1 "$SCRATCH/new-$t" $(corpora "$t") || found=1
 		log="$SCRATCH/$t.${SECS}s.log"
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-		last=$(grep -E '^#[0-9]+' "$log" | grep -E 'cov:' | tail -1)
-		cov=$(grep -Eo 'cov: [0-9]+' <<<"$last" | grep -Eo '[0-9]+' || echo -)
-		ft=$(grep -Eo 'ft: [0-9]+' <<<"$last" | grep -Eo '[0-9]+' || echo -)
+		last=$( (grep -E '^#[0-9]+' "$log" | grep -E 'cov:' | tail -1) || :)
+		cov=$( (grep -Eo 'cov: [0-9]+' <<<"$last" | grep -Eo '[0-9]+') || echo -)
+		ft=$( (grep -Eo 'ft: [0-9]+' <<<"$last" | grep -Eo '[0-9]+') || echo -)
 		rate=$(( ${execs:-0} / (SECS > 0 ? SECS : 1) ))
 		echo "| $(date -u +%F) | $rev | $t | $SECS | ${execs:--} | $rate | $cov | $ft |" \
 			"$([[ $found == 1 ]] && echo "crash: see log" || echo none) |" >>"$OUT"
