@@ -8,7 +8,10 @@
 #   2. multicast (RFC 2090): 300 clients at once are served by one stream (the
 #      server sends each block about once, not 300 times), and 100 clients
 #      arriving over 0.2 s (late joiners) all get the whole 4 MiB file with
-#      under a quarter of the DATA frames unicast would need.
+#      under half the DATA frames unicast would need (how much under depends
+#      on timing: 52,000-83,000 of 285,800 on the 2-CPU VM, idle, the same
+#      before and after the TFTP hardening; a quarter was the old bound and
+#      failed 1 run in 3 there).
 # No root, no network: it skips nothing but a missing build.
 set -euo pipefail
 BF_SRCDIR=${BF_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -55,7 +58,7 @@ cat "$TMP/l.json"
 d=$(j "$TMP/l.json" server_mc_data)
 m=$(j "$TMP/l.json" masters)
 lblocks=2858 # 4 MiB / 1468 + 1
-((d < 100 * lblocks / 4)) && ok "late joiners: $d DATA frames (unicast: $((100 * lblocks))), $m masters" ||
+((d < 100 * lblocks / 2)) && ok "late joiners: $d DATA frames (unicast: $((100 * lblocks))), $m masters" ||
 	bad "late joiners: $d DATA frames"
 ((fails == 0)) || { echo "$fails check(s) failed"; exit 1; }
 echo "all checks passed"
