@@ -121,7 +121,6 @@ ctl_loop(struct ctl *c, volatile int *reload_flag)
 			ctl_dhcp4_tick(c, ctl_now());
 			ctl_dhcp6_tick(c, ctl_now());
 			ctl_slots_tick(c, ctl_now());
-			ctl_hints_tick(c, ctl_now());
 			ctl_ports_tick(c, ctl_now());
 			ctl_flush(c); /* expired leases leave the store too */
 			next_tick = now + 1000;

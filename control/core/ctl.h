@@ -91,6 +91,7 @@ struct ctl_exch;
 struct ctl_where;
 
 #define CTL_PORT_MAX_FDS 16	/* af_packet queue sockets per port we read */
+#define CTL_PORT_LOSS_KINDS 5	/* see ops/ctl_ports.c */
 
 struct ctl {
 	struct dp_ctx *dp;
@@ -119,19 +120,15 @@ struct ctl {
 	struct ctl_where *where;	/* per-MAC boot funnel */
 	size_t n_where;
 	uint64_t tftp_events_dropped;
-	/* The checksum-offload hint per port (ops/ctl_stats.c): drops already
-	 * reported, and when (monotonic seconds) the last warning was logged. */
-	struct {
-		uint64_t seen, at;
-	} csum_hint[DP_MAX_PORTS];
-	/* Losses below the workers per served port (ops/ctl_ports.c). */
+	/* Losses on each served port, and the warnings about them (ops/ctl_ports.c). */
 	struct ctl_port_loss {
 		bool probed, af_packet;
 		unsigned n_fds;
 		int fds[CTL_PORT_MAX_FDS];	/* af_packet: the PMD's packet sockets */
 		uint64_t kernel_drops;		/* their PACKET_STATISTICS drops, summed */
-		uint64_t total[4];		/* missed, nombuf, rx errors, tx errors */
-		uint64_t warned[4], warned_at[4];
+		/* missed, nombuf, rx errors, tx errors, UDP checksum left to offload */
+		uint64_t total[CTL_PORT_LOSS_KINDS];
+		uint64_t warned[CTL_PORT_LOSS_KINDS], warned_at[CTL_PORT_LOSS_KINDS];
 	} port_loss[DP_MAX_PORTS];
 };
 

@@ -316,14 +316,13 @@ ctl_dhcp4_tick(struct ctl *c, uint64_t now_s)
 		}
 	}
 	uint64_t now_ms = ctl_mono_ms();
-	const struct ctl_conf_limits4 *lim =
-	    c->dp->snap ? &((const struct ctl_snapdata *)c->dp->snap->ctl)->conf->limits4 : NULL;
 	for (uint32_t i = 0; i < ORIGIN_BUCKETS; i++) {
 		struct ctl_origin **pp = &l->origins[i];
 		while (*pp) {
 			struct ctl_origin *o = *pp;
-			/* idle: no lease, and a bucket that has refilled (or no rate) */
-			if (o->n == 0 && (!lim || !lim->new_per_s || now_ms - o->last_ms >= 1000)) {
+			/* idle: no lease, and untouched for a second, by when any
+			 * new_per_second bucket has refilled (its depth is one second) */
+			if (o->n == 0 && now_ms - o->last_ms >= 1000) {
 				*pp = o->next;
 				free(o);
 			} else {

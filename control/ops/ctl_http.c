@@ -39,7 +39,6 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -102,14 +101,6 @@ struct http {
 };
 
 static struct http g_http = {.epfd = -1, .wakefd = -1};
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* Single writer; the atomic store lets ctl_http_counters() read at any time. */
 static void
@@ -237,7 +228,7 @@ on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
 			return; /* not tracked: MHD's idle timeout still applies */
 		ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
 		c->fd = ci ? ci->connect_fd : -1;
-		c->since_ms = mono_ms();
+		c->since_ms = ctl_mono_ms();
 		ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (ci && src_key(ci->client_addr, key)) {
 			struct src **pp = src_slot(h, key);
@@ -279,7 +270,7 @@ conn_of(struct MHD_Connection *mc)
 static void
 sweep_slow_headers(struct http *h)
 {
-	uint64_t now = mono_ms();
+	uint64_t now = ctl_mono_ms();
 
 	if (now - h->last_sweep_ms < 250)
 		return;
@@ -539,7 +530,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct conn *c = conn_of(conn);
 	if (c) { /* keep-alive: the next request's headers are due from now */
 		c->in_request = false;
-		c->since_ms = mono_ms();
+		c->since_ms = ctl_mono_ms();
 	}
 	if (!r)
 		return;

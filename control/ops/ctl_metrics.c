@@ -289,7 +289,7 @@ out_port_losses(struct out *o, const struct ctl *c)
 		   "and reason",
 		   "counter");
 	for (unsigned i = 0; i < c->dp->n_ports && i < DP_MAX_PORTS; i++)
-		for (unsigned k = 0; k < 4; k++)
+		for (unsigned k = 0; k < 4; k++) /* the port's own counts: ctl_ports.c's first kinds */
 			out_printf(o, "%s{port=\"%u\",reason=\"%s\"} %llu\n", PORT_LOSS_NAME,
 				   c->dp->port_ids[i], reason[k],
 				   (unsigned long long)__atomic_load_n(&c->port_loss[i].total[k],

@@ -117,18 +117,11 @@ void ctl_sum_counters(const struct ctl *c, struct bf_counters *sum);
 /* Rewrite c->stats_path atomically: "name value" lines. */
 void ctl_write_stats(const struct ctl *c);
 /*
- * Frames dropped on a port because a local sender left the UDP checksum to tx
- * offload. ctl_csum_hint: the drops on port since start and, when there are
- * any, what to do about it in buf. ctl_hints_tick (once a second): log that
- * as a warning when the count grew, at most once a minute per port.
- */
-uint64_t ctl_csum_hint(const struct ctl *c, uint16_t port, char *buf, size_t len);
-void ctl_hints_tick(struct ctl *c, uint64_t now_s);
-/*
- * Frames lost below the workers (ctl_ports.c): once a second, read every
- * served port's statistics (and af_packet's kernel ring drops) into the
- * drop_port_* counters and warn, rate-limited, when they grow.
- * ctl_ports_hints: fn(line) for each port and counter with losses.
+ * Frames lost on a port before bootfarm could use them (ctl_ports.c): once a
+ * second, read every served port's statistics (and af_packet's kernel ring
+ * drops) into the drop_port_* counters, add the workers' per-port count of
+ * UDP checksums left to tx offload, and warn, rate-limited, when one grows.
+ * ctl_ports_hints: fn(line) for each port and kind of loss seen.
  */
 void ctl_ports_tick(struct ctl *c, uint64_t now_s);
 /* "net_af_packet0 iface=eth1": the port's device and its arguments, for messages. */

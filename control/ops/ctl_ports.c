@@ -10,9 +10,12 @@
  *
  * The sums over ports are counters like any other (drop_port_rx_missed,
  * drop_port_rx_nombuf, drop_port_rx_errors, drop_port_tx_errors): stats file,
- * bootfarmctl, telemetry, Prometheus (also per port). When one grows, a
- * warning names the port, the counter, how many, the likely cause and the
- * fix, at most once a minute per port and counter.
+ * bootfarmctl, telemetry, Prometheus (also per port). One more kind of loss is
+ * said the same way: UDP frames a local sender left to tx checksum offload
+ * (the workers count them per port; drop_udp{,6}_csum_offload). When one
+ * grows, a warning names the port, the counter, how many, the likely cause
+ * and the fix, at most once a minute per port and kind; bootfarmctl stats
+ * shows the same lines as hints.
  */
 #include <dirent.h>
 #include <linux/if_packet.h>
@@ -29,37 +32,56 @@
 #include "control/core/ctl.h"
 #include "control/ops/ctl_ops.h"
 
-enum { L_MISSED, L_NOMBUF, L_RXERR, L_TXERR, L__COUNT };
+enum { L_MISSED, L_NOMBUF, L_RXERR, L_TXERR, L_CSUM, L__COUNT };
+_Static_assert(L__COUNT == CTL_PORT_LOSS_KINDS, "struct ctl_port_loss holds every kind");
+#define L_PORT_STATS L_CSUM /* the kinds before it are the port's own, summed into: */
 
-static const enum bf_ctr loss_ctr[L__COUNT] = {
+static const enum bf_ctr loss_ctr[L_PORT_STATS] = {
 	BF_CTR_drop_port_rx_missed, BF_CTR_drop_port_rx_nombuf, BF_CTR_drop_port_rx_errors,
 	BF_CTR_drop_port_tx_errors,
 };
 
-/* Why, and what to do: the text after "port N (...): COUNT frames ". */
+/* How many, why, and what to do: the text after "port N (...): COUNT ". */
 static const char *
 loss_advice(unsigned kind, bool af_packet)
 {
 	switch (kind) {
 	case L_MISSED:
 		return af_packet
-			   ? "lost in the kernel's packet ring before bootfarm read them "
+			   ? "frames lost in the kernel's packet ring before bootfarm read them "
 			     "(drop_port_rx_missed): the ring overflowed while the worker was busy "
 			     "or descheduled; give it more frames (net_af_packet0,iface=IF,"
 			     "blocksz=4096,framesz=2048,framecnt=8192) and the worker a core "
 			     "of its own"
-			   : "missed: the NIC's receive ring overflowed (drop_port_rx_missed); give "
+			   : "frames missed: the NIC's receive ring overflowed (drop_port_rx_missed); give "
 			     "the worker a core of its own, or more workers";
 	case L_NOMBUF:
-		return "lost for want of an mbuf (drop_port_rx_nombuf): the pool was empty; "
+		return "frames lost for want of an mbuf (drop_port_rx_nombuf): the pool was empty; "
 		       "fewer TFTP sessions per worker or a larger pool";
 	case L_RXERR:
-		return "received with errors (drop_port_rx_errors): bad frames on the wire "
+		return "frames received with errors (drop_port_rx_errors): bad frames on the wire "
 		       "(CRC, length); check the cabling, the switch and the MTU";
+	case L_TXERR:
+		return "frames not sent (drop_port_tx_errors): the port refused them; check the "
+		       "link and the peer";
 	default:
-		return "not sent (drop_port_tx_errors): the port refused them; check the link "
-		       "and the peer";
+		return "UDP frames dropped with the checksum left for transmit offload "
+		       "(drop_udp_csum_offload): a local sender (veth, tap, container or VM) has "
+		       "tx checksum offload on and nothing on this link completes it; turn it off "
+		       "on the sending interface: ethtool -K <interface> tx off";
 	}
+}
+
+/* One line about served port i's losses of one kind, as logged and as a hint. */
+static void
+loss_line(const struct ctl *c, unsigned i, unsigned kind, char *buf, size_t len)
+{
+	const struct ctl_port_loss *pl = &c->port_loss[i];
+	char name[160];
+
+	ctl_port_name(c->dp->port_ids[i], name, sizeof(name));
+	snprintf(buf, len, "port %u (%s): %llu %s", c->dp->port_ids[i], name,
+		 (unsigned long long)pl->total[kind], loss_advice(kind, pl->af_packet));
 }
 
 static bool
@@ -124,7 +146,7 @@ ctl_port_name(uint16_t port, char *buf, size_t len)
 void
 ctl_ports_tick(struct ctl *c, uint64_t now_s)
 {
-	uint64_t sum[L__COUNT] = {0};
+	uint64_t sum[L_PORT_STATS] = {0};
 
 	for (unsigned i = 0; i < c->dp->n_ports && i < DP_MAX_PORTS; i++) {
 		uint16_t p = c->dp->port_ids[i];
@@ -144,28 +166,31 @@ ctl_ports_tick(struct ctl *c, uint64_t now_s)
 			if (getsockopt(pl->fds[k], SOL_PACKET, PACKET_STATISTICS, &ts, &len) == 0)
 				pl->kernel_drops += ts.tp_drops; /* reset by the read */
 		}
-		uint64_t v[L__COUNT] = {pl->kernel_drops, 0, 0, 0};
+		uint64_t v[L__COUNT] = {pl->kernel_drops};
 		if (rte_eth_stats_get(p, &st) == 0) {
 			v[L_MISSED] += st.imissed;
 			v[L_NOMBUF] = st.rx_nombuf;
 			v[L_RXERR] = st.ierrors;
 			v[L_TXERR] = st.oerrors;
 		}
+		for (unsigned w = 0; w < c->dp->n_workers; w++)
+			v[L_CSUM] += __atomic_load_n(&c->dp->workers[w]->csum_offload[p],
+						     __ATOMIC_RELAXED);
 		for (unsigned k = 0; k < L__COUNT; k++) {
 			pl->total[k] = v[k];
-			sum[k] += v[k];
+			if (k < L_PORT_STATS)
+				sum[k] += v[k];
 			if (v[k] <= pl->warned[k] || (pl->warned_at[k] && now_s < pl->warned_at[k] + 60))
 				continue;
-			char name[160];
-			ctl_port_name(p, name, sizeof(name));
-			CTL_LOG(WARNING, "port %u (%s): %llu frames %s", p, name,
-				(unsigned long long)v[k], loss_advice(k, pl->af_packet));
+			char line[640];
+			loss_line(c, i, k, line, sizeof(line));
+			CTL_LOG(WARNING, "%s", line);
 			pl->warned[k] = v[k];
 			pl->warned_at[k] = now_s;
 		}
 	}
 	/* The control thread's own counters: one writer, readers take whole words. */
-	for (unsigned k = 0; k < L__COUNT; k++)
+	for (unsigned k = 0; k < L_PORT_STATS; k++)
 		__atomic_store_n(&c->ctr.v[loss_ctr[k]], sum[k], __ATOMIC_RELAXED);
 }
 
@@ -177,13 +202,10 @@ ctl_ports_hints(const struct ctl *c, void (*fn)(const char *hint, void *arg), vo
 	for (unsigned i = 0; i < c->dp->n_ports && i < DP_MAX_PORTS; i++) {
 		const struct ctl_port_loss *pl = &c->port_loss[i];
 		for (unsigned k = 0; k < L__COUNT; k++) {
-			char name[160], line[640];
+			char line[640];
 			if (!pl->total[k])
 				continue;
-			ctl_port_name(c->dp->port_ids[i], name, sizeof(name));
-			snprintf(line, sizeof(line), "port %u (%s): %llu frames %s",
-				 c->dp->port_ids[i], name, (unsigned long long)pl->total[k],
-				 loss_advice(k, pl->af_packet));
+			loss_line(c, i, k, line, sizeof(line));
 			fn(line, arg);
 			n++;
 		}

@@ -218,10 +218,6 @@ cmd_stats(struct ctl *c, json_t *req)
 			    json_integer((json_int_t)c->slot[c->active].snap->generation));
 	json_object_set_new(g, "dhcp_exchanges_pinned", json_integer((json_int_t)c->n_exch));
 	json_t *hints = json_array();
-	char hint[512];
-	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
-		if (ctl_csum_hint(c, p, hint, sizeof(hint)))
-			json_array_append_new(hints, json_string(hint));
 	ctl_ports_hints(c, add_hint, hints);
 	return ok(json_pack("{s:o, s:o, s:o}", "counters", ctr, "gauges", g, "hints", hints));
 }
